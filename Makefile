@@ -1,0 +1,31 @@
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test index bench eval clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+# Build the index only when there is none yet; `python -m index build` rebuilds on purpose.
+index: $(STAMP)
+	$(PY) -m index build --if-missing
+
+run: index
+	$(PY) -m bot $(if $(DISCORD_TOKEN),,--console)
+
+test: $(STAMP)
+	$(PY) -m pytest
+
+bench: index
+	$(PY) -m bench
+
+eval: index
+	$(PY) -m index eval ../shared/eval/article_dev.jsonl
+
+clean:
+	rm -rf $(VENV) data
