@@ -1,0 +1,46 @@
+"""`python -m index …`: the engine's command line. Each area's commands live in their own module."""
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+
+from ..documents import ReadError
+from ..engine import Engine, EngineError
+from ..settings import IndexSettings, load_settings
+from ..store import StoreError
+from . import content, evaluation, questions, summaries
+
+AREAS = (content, questions, summaries, evaluation)
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m index", description="Verbatim's engine.")
+    commands = root.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    for area in AREAS:
+        area.register(commands)
+    return root
+
+
+def add_index_options(command: argparse.ArgumentParser) -> None:
+    """--index and --corpus, shared by every command that opens the store."""
+    command.add_argument("--index", metavar="PATH", help="the SQLite store (default: VERBATIM_INDEX_PATH)")
+    command.add_argument("--corpus", metavar="NAME", help="which corpus (default: VERBATIM_CORPUS)")
+
+
+def open_engine(args: argparse.Namespace) -> Engine:
+    overrides = {"index_path": args.index} if getattr(args, "index", None) else {}
+    settings: IndexSettings = load_settings(IndexSettings, **overrides)
+    return Engine.from_settings(settings, corpus=getattr(args, "corpus", None))
+
+
+def main(argv: list[str] | None = None) -> int:
+    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
+    args = parser().parse_args(argv)
+    try:
+        return args.run(args) or 0
+    except (EngineError, ReadError, StoreError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,61 @@
+"""`ask`: questions from the command line, one or a batch."""
+from __future__ import annotations
+
+import json
+import sys
+
+from ..engine import AskResult, EngineError, QuestionError
+
+
+def register(commands) -> None:
+    from . import add_index_options
+
+    ask = commands.add_parser("ask", help="answer a question from the index")
+    ask.add_argument("question", nargs="?", help="the question (or use --batch)")
+    ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+    ask.add_argument("-k", type=int, default=None, metavar="N", help="passages to return")
+    ask.add_argument("--batch", action="store_true",
+                     help="read one question a line on stdin, write one JSON object a line")
+    add_index_options(ask)
+    ask.set_defaults(run=run_ask)
+
+
+def run_ask(args) -> int:
+    from . import open_engine
+
+    engine = open_engine(args)
+    if args.k is not None and not 1 <= args.k <= 50:
+        raise EngineError("-k takes a number from 1 to 50")
+    if args.batch:
+        return _batch(engine, args.k)
+    if args.question is None:
+        raise QuestionError("give a question, or --batch to read questions from stdin")
+    result = engine.ask(args.question, k=args.k)
+    print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else render_text(result))
+    return 0
+
+
+def _batch(engine, k: int | None) -> int:
+    engine.stats()  # fails early, once, when nothing is indexed
+    for line in sys.stdin:
+        question = line.rstrip("\n")
+        try:
+            out = engine.ask(question, k=k).to_json()
+        except QuestionError as exc:
+            out = {"question": question, "error": str(exc)}
+        print(json.dumps(out, ensure_ascii=False), flush=True)
+    return 0
+
+
+def render_text(result: AskResult) -> str:
+    lines = []
+    if result.refused:
+        lines.append("The content does not say.")
+        if result.passages:
+            lines.append("Closest passage:")
+    elif result.answer:
+        lines.append(f"Answer: {result.answer}")
+    for hit in result.passages[: 1 if result.refused else len(result.passages)]:
+        where = ", ".join(x for x in (hit.document, hit.section, f"paragraph {hit.paragraph}") if x)
+        lines.append(f"  \"{hit.text}\"\n    ({where}; score {hit.score:.2f})")
+    return "\n".join(lines)

@@ -1,0 +1,42 @@
+"""Engine settings, from the environment and `.env` (pydantic-settings)."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from pydantic import Field, ValidationError
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class IndexSettings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="VERBATIM_", env_file=".env", extra="ignore")
+
+    content: list[Path] = Field(default=[Path("content")], description="files or folders to index")
+    index_path: Path = Field(default=Path("data/verbatim.sqlite3"), description="the SQLite store")
+    corpus: str = Field(default="default", min_length=1, max_length=100)
+    top_k: int = Field(default=3, ge=1, le=20, description="passages returned per question")
+    max_question_chars: int = Field(default=500, ge=10, le=10_000)
+    max_passage_chars: int = Field(default=1200, ge=200, le=20_000)
+    bm25_k1: float = Field(default=1.2, ge=0.0, le=5.0)
+    bm25_b: float = Field(default=0.75, ge=0.0, le=1.0)
+    expansion_weight: float = Field(default=0.4, ge=0.0, le=1.0,
+                                    description="weight of synonyms added to a question; 0 turns it off")
+    min_evidence: float = Field(default=0.5, ge=0.0, le=1.0,
+                                description="share of a question's content the best passage must hold")
+
+
+def settings_error(exc: ValidationError, prefix: str = "") -> str:
+    """One line naming the key that is wrong."""
+    err = exc.errors()[0]
+    key = (prefix + "_".join(str(p) for p in err["loc"])).upper() if err["loc"] else "settings"
+    return f"invalid setting {key}: {err['msg']}"
+
+
+def load_settings(cls=IndexSettings, **overrides):
+    """Settings, or one clear line on stderr and exit 2."""
+    try:
+        return cls(**overrides)
+    except ValidationError as exc:
+        prefix = cls.model_config.get("env_prefix", "")
+        print(settings_error(exc, prefix), file=sys.stderr)
+        raise SystemExit(2) from None

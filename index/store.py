@@ -1,0 +1,276 @@
+"""The SQLite store: versioned corpora in one file.
+
+Every change publishes a whole new version and moves the corpus's live pointer to it in the
+same transaction, so a reader sees the old version or the new one, never half of either, and a
+build killed at any instant leaves the previous version answering. Document texts are stored
+once by content hash and shared between versions, so nothing indexed is ever lost.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+from .documents import Block, Document
+from .passages import Passage
+
+SCHEMA_VERSION = 1
+DEFAULT_CORPUS = "default"
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS texts (sha256 TEXT PRIMARY KEY, text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    corpus TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    author TEXT NOT NULL,
+    action TEXT NOT NULL,
+    changes TEXT NOT NULL,
+    UNIQUE (corpus, number)
+);
+CREATE TABLE IF NOT EXISTS documents (
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES texts(sha256),
+    title TEXT, byline TEXT, date TEXT, source TEXT,
+    blocks TEXT NOT NULL,
+    PRIMARY KEY (version_id, name)
+);
+CREATE TABLE IF NOT EXISTS passages (
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    position INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    section TEXT,
+    paragraph INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    sentences TEXT NOT NULL,
+    PRIMARY KEY (version_id, position)
+);
+CREATE TABLE IF NOT EXISTS live (corpus TEXT PRIMARY KEY, version_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    corpus TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    result TEXT NOT NULL
+);
+"""
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Version:
+    id: int
+    corpus: str
+    number: int
+    created_at: float
+    author: str
+    action: str
+    changes: dict  # documents/passages added and removed, and the like
+
+
+@dataclass
+class Snapshot:
+    """One complete version of a corpus: what questions are answered from."""
+    version: Version
+    documents: list[Document]
+    passages: list[Passage]
+
+    def document(self, name: str) -> Document | None:
+        return next((d for d in self.documents if d.name == name), None)
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Store:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    @contextmanager
+    def connect(self, write: bool = False):
+        if write:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        elif not self.path.exists():
+            raise StoreError(f"no index at {self.path}")
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            if write:
+                self._migrate(conn)
+            yield conn
+        finally:
+            conn.close()
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        conn.executescript(_SCHEMA)
+        row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is None:
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        elif int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} was written by a newer Verbatim (schema {row[0]})")
+
+    # -- reading -------------------------------------------------------------------------
+
+    def live_version(self, corpus: str = DEFAULT_CORPUS) -> Version | None:
+        if not self.path.exists():
+            return None
+        with self.connect() as conn:
+            if not _has_tables(conn):
+                return None
+            row = conn.execute(
+                "SELECT v.* FROM live l JOIN versions v ON v.id = l.version_id WHERE l.corpus = ?",
+                (corpus,)).fetchone()
+        return _version(row) if row else None
+
+    def history(self, corpus: str = DEFAULT_CORPUS) -> list[Version]:
+        if not self.path.exists():
+            return []
+        with self.connect() as conn:
+            if not _has_tables(conn):
+                return []
+            rows = conn.execute("SELECT * FROM versions WHERE corpus = ? ORDER BY number DESC",
+                                (corpus,)).fetchall()
+        return [_version(r) for r in rows]
+
+    def corpora(self) -> list[str]:
+        if not self.path.exists():
+            return []
+        with self.connect() as conn:
+            if not _has_tables(conn):
+                return []
+            return [r[0] for r in conn.execute("SELECT corpus FROM live ORDER BY corpus")]
+
+    def load(self, corpus: str = DEFAULT_CORPUS, number: int | None = None) -> Snapshot | None:
+        """The live version of a corpus (or version `number`), read in one transaction."""
+        if not self.path.exists():
+            return None
+        with self.connect() as conn:
+            if not _has_tables(conn):
+                return None
+            conn.execute("BEGIN")
+            try:
+                return self._load(conn, corpus, number)
+            finally:
+                conn.execute("COMMIT")
+
+    def _load(self, conn, corpus: str, number: int | None) -> Snapshot | None:
+        if number is None:
+            row = conn.execute("SELECT v.* FROM live l JOIN versions v ON v.id = l.version_id "
+                               "WHERE l.corpus = ?", (corpus,)).fetchone()
+        else:
+            row = conn.execute("SELECT * FROM versions WHERE corpus = ? AND number = ?",
+                               (corpus, number)).fetchone()
+        if row is None:
+            return None
+        version = _version(row)
+        documents = [
+            Document(name=name, text=text, title=title, byline=byline, date=date, source=source,
+                     blocks=[Block(*b) for b in json.loads(blocks)])
+            for name, text, title, byline, date, source, blocks in conn.execute(
+                "SELECT d.name, t.text, d.title, d.byline, d.date, d.source, d.blocks FROM documents d "
+                "JOIN texts t ON t.sha256 = d.sha256 WHERE d.version_id = ? ORDER BY d.position",
+                (version.id,))
+        ]
+        texts = {d.name: d.text for d in documents}
+        passages = [
+            Passage(document, section, paragraph, start, end, texts[document][start:end],
+                    tuple(tuple(s) for s in json.loads(sentences)))
+            for document, section, paragraph, start, end, sentences in conn.execute(
+                'SELECT document, section, paragraph, start, "end", sentences FROM passages '
+                "WHERE version_id = ? ORDER BY position", (version.id,))
+        ]
+        return Snapshot(version, documents, passages)
+
+    # -- writing -------------------------------------------------------------------------
+
+    def publish(self, corpus: str, documents: list[Document], passages: list[Passage],
+                author: str, action: str, changes: dict | None = None) -> Version:
+        """Write a complete new version and make it live, all in one transaction."""
+        with self.connect(write=True) as conn:
+            conn.execute("BEGIN IMMEDIATE")  # one writer at a time; others wait on the lock
+            try:
+                version = self._publish(conn, corpus, documents, passages, author, action, changes)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return version
+
+    def _publish(self, conn, corpus, documents, passages, author, action, changes) -> Version:
+        number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE corpus = ?",
+                              (corpus,)).fetchone()[0]
+        now = time.time()
+        changes = changes if changes is not None else {}
+        cur = conn.execute(
+            "INSERT INTO versions (corpus, number, created_at, author, action, changes) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (corpus, number, now, author, action, json.dumps(changes)))
+        version_id = cur.lastrowid
+        for position, doc in enumerate(documents):
+            sha = text_hash(doc.text)
+            conn.execute("INSERT OR IGNORE INTO texts VALUES (?, ?)", (sha, doc.text))
+            conn.execute(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (version_id, position, doc.name, sha, doc.title, doc.byline, doc.date, doc.source,
+                 json.dumps([[b.kind, b.start, b.end] for b in doc.blocks])))
+        conn.executemany(
+            "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(version_id, i, p.document, p.section, p.paragraph, p.start, p.end,
+              json.dumps(p.sentences)) for i, p in enumerate(passages)])
+        conn.execute("INSERT INTO live VALUES (?, ?) ON CONFLICT(corpus) DO UPDATE "
+                     "SET version_id = excluded.version_id", (corpus, version_id))
+        return Version(version_id, corpus, number, now, author, action, changes)
+
+    def set_live(self, corpus: str, number: int, author: str) -> Version:
+        """Roll back (or forward): publish a copy of version `number` as a new version."""
+        snapshot = self.load(corpus, number)
+        if snapshot is None:
+            raise StoreError(f"corpus {corpus!r} has no version {number}")
+        return self.publish(corpus, snapshot.documents, snapshot.passages, author,
+                            f"rollback to {number}", {"rollback_to": number})
+
+    def record(self, corpus: str, actor: str, action: str, detail: str, result: str) -> None:
+        """Append to the audit log: every change, failures included."""
+        with self.connect(write=True) as conn:
+            conn.execute("INSERT INTO audit (at, corpus, actor, action, detail, result) "
+                         "VALUES (?, ?, ?, ?, ?, ?)", (time.time(), corpus, actor, action, detail, result))
+
+    def audit_log(self, corpus: str | None = None, limit: int = 50) -> list[dict]:
+        if not self.path.exists():
+            return []
+        with self.connect() as conn:
+            if not _has_tables(conn):
+                return []
+            rows = conn.execute(
+                "SELECT at, corpus, actor, action, detail, result FROM audit "
+                "WHERE ? IS NULL OR corpus = ? ORDER BY id DESC LIMIT ?", (corpus, corpus, limit))
+            keys = ("at", "corpus", "actor", "action", "detail", "result")
+            return [dict(zip(keys, r)) for r in rows]
+
+
+def _has_tables(conn: sqlite3.Connection) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'live'").fetchone() is not None
+
+
+def _version(row) -> Version:
+    id_, corpus, number, created_at, author, action, changes = row
+    return Version(id_, corpus, number, created_at, author, action, json.loads(changes))
