@@ -8,18 +8,16 @@ import threading
 import time
 import unicodedata
 from collections import Counter
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import answers, questions, summaries
+from . import summaries
+from .answering import AskResult, LoadedVersion, PassageHit  # noqa: F401 (part of the engine's API)
 from .documents import Document, ReadError
 from .passages import Passage, split_passages
 from .reading import SUFFIXES, read_path
-from .retrieval import Retriever
 from .settings import IndexSettings
-from .store import DEFAULT_CORPUS, Snapshot, Store, Version
-
-CANDIDATES = 8  # passages the answer finder looks through
+from .store import DEFAULT_CORPUS, Snapshot, Store
 
 
 class EngineError(Exception):
@@ -32,32 +30,6 @@ class QuestionError(EngineError):
 
 class NotIndexedError(EngineError):
     pass
-
-
-@dataclass
-class PassageHit:
-    text: str
-    document: str
-    section: str | None
-    paragraph: int
-    score: float
-    answer_start: int | None = None
-    answer_end: int | None = None
-
-
-@dataclass
-class AskResult:
-    question: str
-    kind: str
-    answer: str | None
-    refused: bool
-    passages: list[PassageHit]
-    version: int | None = None
-
-    def to_json(self) -> dict:
-        data = asdict(self)
-        del data["version"]
-        return data
 
 
 @dataclass
@@ -82,17 +54,6 @@ class Stats:
     sections: int
 
 
-@dataclass
-class _Loaded:
-    """A snapshot with its retriever: swapped in whole when a new version goes live."""
-    snapshot: Snapshot
-    retriever: Retriever
-
-    @property
-    def passages(self) -> list[Passage]:
-        return self.snapshot.passages
-
-
 def check_question(text: str, limit: int) -> str:
     """The question stripped, or QuestionError saying what is wrong with it."""
     if not isinstance(text, str) or not text.strip():
@@ -111,7 +72,7 @@ class Engine:
         self.store = store
         self.corpus = corpus
         self.settings = settings or IndexSettings()
-        self._loaded: _Loaded | None = None
+        self._loaded: LoadedVersion | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -120,7 +81,7 @@ class Engine:
 
     # -- loading ---------------------------------------------------------------------------
 
-    def current(self) -> _Loaded | None:
+    def current(self) -> LoadedVersion | None:
         """The live version, reloaded when another build or process has published a newer one."""
         live = self.store.live_version(self.corpus)
         if live is None:
@@ -132,17 +93,11 @@ class Engine:
                     snapshot = self.store.load(self.corpus)
                     if snapshot is None:
                         return None
-                    self._loaded = self._prepare(snapshot)
+                    self._loaded = LoadedVersion(snapshot, self.settings)
             loaded = self._loaded
         return loaded
 
-    def _prepare(self, snapshot: Snapshot) -> _Loaded:
-        s = self.settings
-        retriever = Retriever([p.text for p in snapshot.passages], k1=s.bm25_k1, b=s.bm25_b,
-                              expansion_weight=s.expansion_weight)
-        return _Loaded(snapshot, retriever)
-
-    def _require(self) -> _Loaded:
+    def _require(self) -> LoadedVersion:
         loaded = self.current()
         if loaded is None:
             raise NotIndexedError("nothing is indexed yet: run `python -m index build` "
@@ -153,48 +108,7 @@ class Engine:
 
     def ask(self, question: str, k: int | None = None) -> AskResult:
         text = check_question(question, self.settings.max_question_chars)
-        loaded = self._require()
-        k = k or self.settings.top_k
-        analysed = questions.analyse(text)
-        hits = loaded.retriever.search(text, k=max(k, CANDIDATES))
-        ranked = [h.index for h in hits]
-        scores = {h.index: h.score for h in hits}
-        span = answers.find_answer(analysed, loaded.passages, ranked) if ranked else None
-        if span is not None and span.passage in ranked:
-            ranked.remove(span.passage)
-            ranked.insert(0, span.passage)
-        refused = not ranked or not self._supported(loaded, text, ranked[0])
-        out = []
-        for index in ranked[:k]:
-            out.append(self._hit(loaded, index, scores.get(index, 0.0), span if not refused else None))
-        answer = None
-        if not refused and span is not None and span.passage == ranked[0]:
-            answer = loaded.passages[span.passage].text[span.start:span.end]
-        return AskResult(text, analysed.kind, answer, refused, out, loaded.snapshot.version.number)
-
-    def _supported(self, loaded: _Loaded, question: str, best: int) -> bool:
-        """Does the best passage hold enough of what the question asks about?"""
-        retriever = loaded.retriever
-        query = retriever.query(question)
-        own = [t for t, w in query.items() if w == 1.0]
-        if not own:
-            return False
-        present = set(retriever.terms[best])
-        total = covered = 0.0
-        for term in own:
-            matches = [t for t in (term, *retriever.related(term)) if t in retriever.vocabulary]
-            weight = max((retriever.idf(t) for t in matches), default=retriever.idf_unseen())
-            total += weight
-            covered += weight if any(t in present for t in matches) else 0.0
-        return covered / total >= self.settings.min_evidence
-
-    def _hit(self, loaded: _Loaded, index: int, score: float, span) -> PassageHit:
-        p = loaded.passages[index]
-        doc = loaded.snapshot.document(p.document)
-        hit = PassageHit(p.text, doc.label if doc else p.document, p.section, p.paragraph, round(score, 4))
-        if span is not None and span.passage == index:
-            hit.answer_start, hit.answer_end = span.start, span.end
-        return hit
+        return self._require().ask(text, k or self.settings.top_k)
 
     # -- content -----------------------------------------------------------------------------
 
@@ -225,12 +139,21 @@ class Engine:
         loaded = self.current()
         return list(loaded.snapshot.documents) if loaded else []
 
-    def build(self, sources: list[Path] | None = None, author: str = "cli",
-              action: str = "build") -> BuildReport:
-        """Read the sources and publish them as a new version; on any error nothing changes."""
-        started = time.perf_counter()
-        documents = read_sources(sources if sources is not None else self.settings.content)
-        return self.publish(documents, author, action, started)
+    def build(self, sources: list[Path] | None = None, author: str = "cli", action: str = "build",
+              on_progress=None, on_wait=None) -> BuildReport:
+        """Rebuild the corpus from its sources (content files and documents added by hand, see
+        content.py) as a new version, locked and audited; on any error nothing changes."""
+        from .content import ContentManager  # content builds on the engine's errors
+
+        report = ContentManager(self.store, self.settings).reindex(
+            self.corpus, author, sources, on_progress=on_progress, on_wait=on_wait)
+        self._loaded = None  # the next question loads the new version
+        return BuildReport(report.version, report.documents, report.passages, report.documents_added,
+                           report.documents_removed, report.passages_added, report.passages_removed,
+                           report.seconds)
+
+    # publish() writes exactly the documents given, unlocked and unaudited: changes go through build()
+    # or content.ContentManager.
 
     def publish(self, documents: list[Document], author: str, action: str,
                 started: float | None = None) -> BuildReport:

@@ -17,6 +17,7 @@ MONTHS = ("January|February|March|April|May|June|July|August|September|October|N
 DATE = re.compile(rf"\b(?:(?:{MONTHS})\.? \d{{1,2}},? \d{{4}}|\d{{1,2}} (?:{MONTHS}) \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b")
 BYLINE = re.compile(r"^\s*By\s+\S")
 HEADING_MAX_WORDS = 12
+_LIST_MARKER = re.compile(r"\s*(?:[-*+]|\d{1,9}[.)])\s+")
 _BLANK_LINES = re.compile(r"\n[ \t\u00a0]*\n\s*")
 
 
@@ -153,6 +154,9 @@ def read_markdown(text: str, name: str) -> Document:
                 doc.title = raw.strip().rstrip("#").strip()
         else:
             kind = "paragraph"
+            if tok.level > 0 and (marker := _LIST_MARKER.match(raw)):
+                start += marker.end()  # a list item's words, without its bullet
+                raw = text[start:end]
             if not any(b.kind == "paragraph" for b in doc.blocks) and BYLINE.match(raw):
                 kind = "byline"
                 doc.byline = raw.strip()

@@ -1,6 +1,31 @@
 """`eval`: quality figures on question sets, SQuAD and news summaries."""
 from __future__ import annotations
 
+from pathlib import Path
+
 
 def register(commands) -> None:
-    pass
+    ev = commands.add_parser("eval", help="measure answer, retrieval or summary quality")
+    ev.add_argument("file", type=Path, metavar="FILE",
+                    help="questions (.jsonl, the article_dev format), or with --squad / --summaries")
+    kind = ev.add_mutually_exclusive_group()
+    kind.add_argument("--squad", action="store_true", help="FILE is a SQuAD v1.1 or v2.0 JSON file")
+    kind.add_argument("--summaries", action="store_true", help="FILE is news stories with highlights")
+    ev.add_argument("--limit", type=int, metavar="N", help="only the first N articles or stories")
+    ev.add_argument("--ablate", action="store_true",
+                    help="also score with each tokenizer step switched off (SQuAD)")
+    ev.add_argument("--json", action="store_true", help="print the figures as JSON")
+    ev.add_argument("--index", metavar="PATH", help="for a question file: the store to ask")
+    ev.add_argument("--corpus", metavar="NAME")
+    ev.set_defaults(run=run_eval)
+
+
+def run_eval(args) -> int:
+    if args.squad:
+        from ..evaluation import squad
+        return squad.main(args)
+    if args.summaries:
+        from ..evaluation import summaries
+        return summaries.main(args)
+    from ..evaluation import questions
+    return questions.main(args)

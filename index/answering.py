@@ -1,0 +1,99 @@
+"""Answering from one loaded version: retrieval, the short answer, and the decision to refuse."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+from . import answers, questions
+from .answers import Span
+from .passages import Passage
+from .retrieval import Retriever
+from .settings import IndexSettings
+from .store import Snapshot
+
+CANDIDATES = 8  # passages the answer finder looks through
+
+
+@dataclass
+class PassageHit:
+    text: str
+    document: str
+    section: str | None
+    paragraph: int
+    score: float
+    answer_start: int | None = None
+    answer_end: int | None = None
+
+
+@dataclass
+class AskResult:
+    question: str
+    kind: str
+    answer: str | None
+    refused: bool
+    passages: list[PassageHit]
+    version: int | None = None
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        del data["version"]
+        return data
+
+
+class LoadedVersion:
+    """A snapshot with its retriever: swapped in whole when a new version goes live."""
+
+    def __init__(self, snapshot: Snapshot, settings: IndexSettings):
+        self.snapshot = snapshot
+        self.settings = settings
+        self.retriever = Retriever.for_passages(snapshot.passages, settings)
+        self._labels = {d.name: d.label for d in snapshot.documents}
+
+    @property
+    def passages(self) -> list[Passage]:
+        return self.snapshot.passages
+
+    def ask(self, text: str, k: int) -> AskResult:
+        """Answer a question already checked for emptiness and length."""
+        analysed = questions.analyse(text)
+        hits = self.retriever.search(text, k=max(k, CANDIDATES))
+        ranked = [h.index for h in hits]
+        scores = {h.index: h.score for h in hits}
+        span = answers.find_answer(analysed, self.passages, ranked) if ranked else None
+        if span is not None and span.passage in ranked:
+            ranked.remove(span.passage)
+            ranked.insert(0, span.passage)
+        else:
+            span = None
+        refused = not ranked or not self.supported(text, ranked[0])
+        if refused:
+            span = None
+        hits_out = [self._hit(i, scores[i], span) for i in ranked[:k]]
+        answer = self.passages[span.passage].text[span.start:span.end] if span else None
+        return AskResult(text, analysed.kind, answer, refused, hits_out, self.snapshot.version.number)
+
+    def supported(self, question: str, best: int) -> bool:
+        """Does the best passage hold enough of what the question asks about?
+
+        The question's own terms are weighed by idf (a term the content never uses weighs as
+        much as the rarest); a term counts as held when it or one of its synonyms is there.
+        """
+        retriever = self.retriever
+        own = [t for t, w in retriever.query(question).items() if w == 1.0]
+        if not own:
+            return False
+        present = set(retriever.terms[best])
+        total = covered = 0.0
+        for term in own:
+            matches = [t for t in (term, *retriever.related(term)) if t in retriever.vocabulary]
+            weight = max((retriever.idf(t) for t in matches), default=retriever.idf_unseen())
+            total += weight
+            covered += weight if any(t in present for t in matches) else 0.0
+        return covered / total >= self.settings.min_evidence
+
+    def _hit(self, index: int, score: float, span: Span | None) -> PassageHit:
+        p = self.passages[index]
+        hit = PassageHit(p.text, self._labels.get(p.document, p.document), p.section, p.paragraph,
+                         round(score, 4))
+        if span is not None and span.passage == index:
+            hit.answer_start, hit.answer_end = span.start, span.end
+        return hit

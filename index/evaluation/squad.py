@@ -1,0 +1,215 @@
+"""`python -m index eval --squad FILE`: retrieval inside one article, and short answers.
+
+Each SQuAD article becomes one corpus whose passages are its paragraphs. For every question we
+score whether the best passage is the gold paragraph (top-1, top-3, MRR) and the short answer
+(exact match and token F1 with the usual SQuAD normalisation). Plain rank-bm25 over lowercase
+word tokens is scored in the same run as the baseline row. On SQuAD v2.0 the refusals are
+counted on unanswerable and on answerable questions.
+"""
+from __future__ import annotations
+
+import json
+import re
+import string
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+
+import numpy as np
+from rank_bm25 import BM25Okapi
+
+from ..answering import LoadedVersion
+from ..documents import Block, Document
+from ..passages import split_passages
+from ..settings import IndexSettings
+from ..store import Snapshot, Version
+from ..text import Tokenizer, TokenizerOptions
+
+WORD = re.compile(r"\w+")
+
+
+def normalize_answer(text: str) -> str:
+    """SQuAD's normalisation: lower case, no punctuation, no articles, single spaces."""
+    text = text.lower()
+    text = "".join(ch for ch in text if ch not in set(string.punctuation))
+    text = re.sub(r"\b(a|an|the)\b", " ", text)
+    return " ".join(text.split())
+
+
+def f1_score(prediction: str, gold: str) -> float:
+    pred, ref = normalize_answer(prediction).split(), normalize_answer(gold).split()
+    common = Counter(pred) & Counter(ref)
+    same = sum(common.values())
+    if not pred or not ref:
+        return float(pred == ref)
+    if same == 0:
+        return 0.0
+    precision, recall = same / len(pred), same / len(ref)
+    return 2 * precision * recall / (precision + recall)
+
+
+@dataclass
+class Tally:
+    """Sums over questions; figures are the means."""
+    n: int = 0
+    top1: float = 0.0
+    top3: float = 0.0
+    rr: float = 0.0
+    em: float = 0.0
+    f1: float = 0.0
+    answered: int = 0
+    by_kind: dict = field(default_factory=dict)
+
+    def add_rank(self, rank: int | None) -> None:
+        self.n += 1
+        self.top1 += rank == 1
+        self.top3 += rank is not None and rank <= 3
+        self.rr += 1 / rank if rank else 0.0
+
+    def add_answer(self, kind: str, em: float, f1: float) -> None:
+        self.em += em
+        self.f1 += f1
+        kind_em, kind_n = self.by_kind.get(kind, (0.0, 0))
+        self.by_kind[kind] = (kind_em + em, kind_n + 1)
+
+    def figures(self) -> dict:
+        n = max(1, self.n)
+        out = {"questions": self.n, "top1": self.top1 / n, "top3": self.top3 / n, "mrr": self.rr / n}
+        if self.by_kind:
+            out.update(em=self.em / n, f1=self.f1 / n,
+                       em_by_kind={k: round(e / c, 3) for k, (e, c) in sorted(self.by_kind.items())})
+        return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}
+
+
+@dataclass
+class RefusalTally:
+    unanswerable: int = 0
+    unanswerable_refused: int = 0
+    answerable: int = 0
+    answerable_refused: int = 0
+
+    def add(self, impossible: bool, refused: bool) -> None:
+        if impossible:
+            self.unanswerable += 1
+            self.unanswerable_refused += refused
+        else:
+            self.answerable += 1
+            self.answerable_refused += refused
+
+    def figures(self) -> dict:
+        refusals = self.unanswerable_refused + self.answerable_refused
+        return {
+            "refused_unanswerable": round(self.unanswerable_refused / max(1, self.unanswerable), 3),
+            "refused_answerable": round(self.answerable_refused / max(1, self.answerable), 3),
+            "refusals_that_are_right": round(self.unanswerable_refused / max(1, refusals), 3),
+        }
+
+
+def article_version(article: dict, settings: IndexSettings) -> LoadedVersion:
+    """One SQuAD article as a loaded corpus: one passage per paragraph."""
+    paragraphs = [p["context"] for p in article["paragraphs"]]
+    text, blocks, pos = "", [], 0
+    for para in paragraphs:
+        blocks.append(Block("paragraph", pos, pos + len(para)))
+        text += para + "\n\n"
+        pos = len(text)
+    doc = Document(name=article["title"], text=text, title=article["title"].replace("_", " "), blocks=blocks)
+    passages = split_passages(doc, max_chars=10**9)
+    version = Version(0, article["title"], 1, time.time(), "eval", "eval", {})
+    return LoadedVersion(Snapshot(version, [doc], passages), settings)
+
+
+def rank_of(ranked_paragraphs: list[int], gold: int) -> int | None:
+    return ranked_paragraphs.index(gold) + 1 if gold in ranked_paragraphs else None
+
+
+def baseline_ranking(paragraphs: list[str]):
+    """Plain rank-bm25 (BM25Okapi) over lowercase word tokens: the README's baseline row."""
+    bm25 = BM25Okapi([WORD.findall(p.lower()) for p in paragraphs])
+
+    def rank(question: str) -> list[int]:
+        scores = bm25.get_scores(WORD.findall(question.lower()))
+        return [int(i) + 1 for i in np.argsort(-scores, kind="stable")[:10]]
+    return rank
+
+
+def evaluate(data: list[dict], settings: IndexSettings, answers: bool = True,
+             tokenizer: Tokenizer | None = None) -> dict:
+    ours, base, refusals = Tally(), Tally(), RefusalTally()
+    for article in data:
+        loaded = article_version(article, settings)
+        if tokenizer is not None:
+            loaded.retriever = type(loaded.retriever)(
+                [p.text for p in loaded.passages], tokenizer, settings.bm25_k1, settings.bm25_b,
+                settings.expansion_weight)
+        baseline = baseline_ranking([p["context"] for p in article["paragraphs"]])
+        for number, paragraph in enumerate(article["paragraphs"], start=1):
+            for qa in paragraph["qas"]:
+                _score_question(loaded, baseline, qa, number, ours, base, refusals, answers)
+    result = {"verbatim": ours.figures(), "rank-bm25 baseline": base.figures()}
+    if refusals.unanswerable:
+        result["refusals"] = refusals.figures()
+    return result
+
+
+def _score_question(loaded, baseline, qa, gold, ours, base, refusals, answers) -> None:
+    impossible = qa.get("is_impossible", False)
+    if answers or impossible:
+        result = loaded.ask(qa["question"], k=10)
+        refusals.add(impossible, result.refused)
+        if impossible:
+            return
+        ranked = [h.paragraph for h in result.passages]
+        golds = [a["text"] for a in qa["answers"]]
+        prediction = result.answer or ""
+        em = max(float(normalize_answer(prediction) == normalize_answer(g)) for g in golds)
+        f1 = max(f1_score(prediction, g) for g in golds)
+        ours.add_answer(result.kind, em, f1)
+    else:
+        hits = loaded.retriever.search(qa["question"], k=10)
+        ranked = [loaded.passages[h.index].paragraph for h in hits]
+    ours.add_rank(rank_of(ranked, gold))
+    base.add_rank(rank_of(baseline(qa["question"]), gold))
+
+
+ABLATIONS = ("casefold", "stem", "stopwords", "numbers", "acronyms")
+
+
+def main(args) -> int:
+    from ..settings import load_settings
+
+    data = json.loads(args.file.read_text(encoding="utf-8"))["data"][: args.limit]
+    settings = load_settings(IndexSettings)
+    started = time.perf_counter()
+    results = {"full": evaluate(data, settings)}
+    if args.ablate:
+        for step in ABLATIONS:
+            off = Tokenizer(TokenizerOptions(**{step: False}))
+            results[f"without {step}"] = evaluate(data, settings, answers=False, tokenizer=off)["verbatim"]
+        no_expansion = replace_settings(settings, expansion_weight=0.0)
+        results["without synonyms"] = evaluate(data, no_expansion, answers=False)["verbatim"]
+    results["seconds"] = round(time.perf_counter() - started, 1)
+    if args.json:
+        print(json.dumps(results))
+    else:
+        _print_table(results)
+    return 0
+
+
+def replace_settings(settings: IndexSettings, **changes) -> IndexSettings:
+    return settings.model_copy(update=changes)
+
+
+def _print_table(results: dict) -> None:
+    full = results["full"]
+    print(f"{'setup':<22} {'top-1':>6} {'top-3':>6} {'MRR':>6} {'EM':>6} {'F1':>6}")
+    rows = {"verbatim": full["verbatim"], "rank-bm25 baseline": full["rank-bm25 baseline"]}
+    rows.update({k: v for k, v in results.items() if k.startswith("without")})
+    for name, f in rows.items():
+        em = f"{f['em']:.3f}" if "em" in f else "-"
+        f1 = f"{f['f1']:.3f}" if "f1" in f else "-"
+        print(f"{name:<22} {f['top1']:>6.3f} {f['top3']:>6.3f} {f['mrr']:>6.3f} {em:>6} {f1:>6}")
+    print(f"questions: {full['verbatim']['questions']}; EM by kind: {full['verbatim'].get('em_by_kind')}")
+    if "refusals" in full:
+        print("refusals:", json.dumps(full["refusals"]))
+    print(f"seconds: {results['seconds']}")
