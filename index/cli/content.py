@@ -153,7 +153,12 @@ def run_add(args) -> int:
             data = path.read_bytes()
         except OSError as exc:
             raise ReadError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        _report(manager.add_file(engine.corpus, actor, path.name, data, on_wait=on_wait), engine.store.path)
+        progress = ProgressDisplay(label=f"adding {path.name}")
+        try:
+            report = manager.add_file(engine.corpus, actor, path.name, data, on_progress=progress, on_wait=on_wait)
+        finally:
+            progress.close()
+        _report(report, engine.store.path)
     for url in args.url:
         _report(manager.add_url(engine.corpus, actor, url, on_wait=on_wait), engine.store.path)
     return 0

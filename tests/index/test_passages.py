@@ -42,7 +42,7 @@ separator = st.sampled_from(["\n\n", "\n\n\n", "\n \n", "\n\u00a0\n"])
 @settings(max_examples=150, deadline=None)
 @given(st.lists(paragraph, min_size=1, max_size=8), separator, st.integers(min_value=40, max_value=400))
 def test_passages_are_verbatim_and_lose_or_repeat_nothing(paragraphs, sep, max_chars):
-    text = sep.join(paragraphs)
+    text = sep.join(["An opening paragraph, so there is always one."] + paragraphs)
     doc = read_bytes(text.encode(), "p.txt", "text")
     passages = split_passages(doc, max_chars=max_chars)
     covered = []
