@@ -16,7 +16,7 @@ index: $(STAMP)
 	$(PY) -m index build --if-missing
 
 run: index
-	$(PY) -m bot $(if $(DISCORD_TOKEN),,--console)
+	$(PY) -m bot --console-if-no-token
 
 test: $(STAMP)
 	$(PY) -m pytest

@@ -21,6 +21,15 @@ class IndexSettings(BaseSettings):
     bm25_b: float = Field(default=0.75, ge=0.0, le=1.0)
     expansion_weight: float = Field(default=0.4, ge=0.0, le=1.0,
                                     description="weight of synonyms added to a question; 0 turns it off")
+    max_upload_bytes: int = Field(default=2_000_000, ge=1_000, le=50_000_000,
+                                  description="largest file a moderator can add")
+    allow_urls: bool = Field(default=False, description="allow adding documents by URL")
+    fetch_timeout_seconds: float = Field(default=10.0, gt=0, le=120,
+                                         description="time limit for a whole fetch, redirects included")
+    fetch_max_bytes: int = Field(default=2_000_000, ge=1_000, le=50_000_000,
+                                 description="largest page a fetch reads")
+    copy_default_content: bool = Field(default=True,
+                                       description="a new server's corpus starts as a copy of the default content")
     min_evidence: float = Field(default=0.5, ge=0.0, le=1.0,
                                 description="share of a question's content the best passage must hold")
 

@@ -1,0 +1,91 @@
+"""`python -m bot`: run the bot; `--console` to try it without Discord; `sync` to sync commands."""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import logging
+import signal
+import sys
+
+from index.settings import IndexSettings, load_settings
+
+from .settings import BotSettings
+
+log = logging.getLogger("bot")
+
+NO_TOKEN = ("DISCORD_TOKEN is not set: put it in the environment or in .env, "
+            "or try Verbatim without Discord: python -m bot --console")
+
+
+def parser() -> argparse.ArgumentParser:
+    root = argparse.ArgumentParser(prog="python -m bot", description="Verbatim's Discord bot.")
+    root.add_argument("--console", action="store_true", help="the console front-end instead of Discord")
+    root.add_argument("--console-if-no-token", action="store_true",
+                      help="the console front-end when DISCORD_TOKEN is not set (make run)")
+    commands = root.add_subparsers(dest="command", metavar="COMMAND")
+    sync = commands.add_parser("sync", help="sync the slash commands with Discord, on purpose")
+    sync.add_argument("--guild", type=int, metavar="ID",
+                      help="to this guild only (instant; for development); default: globally")
+    return root
+
+
+def setup_logging(level: str) -> None:
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s",
+                        stream=sys.stderr)
+    logging.getLogger("discord").setLevel(max(logging.getLevelName(level), logging.INFO))
+
+
+async def run_bot(settings: BotSettings, index_settings: IndexSettings) -> None:
+    from .client import VerbatimBot
+
+    async with VerbatimBot(settings, index_settings) as bot:
+        loop = asyncio.get_running_loop()
+        with contextlib.suppress(NotImplementedError):  # a clean close on SIGTERM (docker stop, systemd)
+            loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(bot.close()))
+        await bot.start(settings.token.get_secret_value())
+
+
+async def run_sync(settings: BotSettings, index_settings: IndexSettings, guild_id: int | None) -> None:
+    from .client import VerbatimBot
+    from .sync import sync_commands
+
+    settings = settings.model_copy(update={"sync_on_change": False})
+    async with VerbatimBot(settings, index_settings) as bot:
+        await bot.login(settings.token.get_secret_value())  # REST only: no gateway needed
+        await sync_commands(bot, guild_id)
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = parser()
+    args = p.parse_args(argv)
+    settings: BotSettings = load_settings(BotSettings)
+    index_settings: IndexSettings = load_settings(IndexSettings)
+    if args.console or (args.console_if_no_token and settings.token is None and args.command is None):
+        setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+        from .console import main as console_main
+        return console_main(index_settings)
+    if settings.token is None:
+        p.exit(2, f"{p.prog}: {NO_TOKEN}\n")
+    setup_logging(settings.log_level)
+    import discord  # not before: `python -m bot` without a token answers at once
+
+    try:
+        if args.command == "sync":
+            asyncio.run(run_sync(settings, index_settings, args.guild))
+        else:
+            asyncio.run(run_bot(settings, index_settings))
+    except discord.LoginFailure:
+        log.error("Discord refused DISCORD_TOKEN: check the token in the environment or .env")
+        return 2
+    except discord.PrivilegedIntentsRequired:
+        log.error("VERBATIM_ANSWER_CHANNEL_IDS needs the Message Content intent: enable it for the bot "
+                  "in the Discord developer portal, or clear the setting")
+        return 2
+    except KeyboardInterrupt:
+        return 130
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

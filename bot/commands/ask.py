@@ -1,0 +1,78 @@
+"""/ask, and questions asked by mentioning the bot (or in an answer channel)."""
+from __future__ import annotations
+
+import logging
+import re
+
+import discord
+from discord import app_commands
+
+from .. import rendering
+from ..errors import user_message
+from ..replies import Reply
+from . import respond
+
+log = logging.getLogger(__name__)
+
+HELP = "Ask me a question about the content, e.g. `@Verbatim how many died?` or `/ask`."
+
+
+async def ask_cooldown(interaction: discord.Interaction) -> bool:
+    retry = interaction.client.cooldown.retry_after(interaction.user.id)  # type: ignore[attr-defined]
+    if retry:
+        raise app_commands.CommandOnCooldown(app_commands.Cooldown(1, interaction.client.cooldown.seconds), retry)
+    return True
+
+
+@app_commands.command(name="ask", description="Ask about the content; the answer comes in its own words.")
+@app_commands.describe(question="Your question", private="Only you see the answer (default: no)")
+@app_commands.check(ask_cooldown)
+async def ask(interaction: discord.Interaction, question: str, private: bool = False) -> None:
+    handlers = interaction.client.handlers  # type: ignore[attr-defined]
+    await respond(interaction, handlers.ask(question, guild_id=interaction.guild_id), ephemeral=private)
+
+
+COMMANDS = [ask]
+
+
+def question_in(message: discord.Message, bot_id: int) -> str:
+    """The message's text without mentions of the bot."""
+    return re.sub(rf"<@!?{bot_id}>", " ", message.content).strip()
+
+
+async def on_message(client, message: discord.Message) -> None:
+    """Answer a message that mentions the bot, or a question in an answer channel."""
+    if message.author.bot or client.user is None:
+        return
+    mentioned = any(user.id == client.user.id for user in message.mentions)
+    channel_ids = client.settings.answer_channel_ids
+    in_answer_channel = message.channel.id in channel_ids or \
+        getattr(message.channel, "parent_id", None) in channel_ids
+    question = question_in(message, client.user.id)
+    if not mentioned and not (in_answer_channel and "?" in question):
+        return
+    if not question:
+        await _reply(message, Reply.notice(HELP))
+        return
+    retry = client.cooldown.retry_after(message.author.id)
+    if retry:
+        # a message cannot be ephemeral: the notice removes itself when the user may ask again
+        await _reply(message, Reply.notice(f"You are asking quickly: try again in {retry:.0f} s."),
+                     delete_after=max(retry, 3.0))
+        return
+    guild_id = message.guild.id if message.guild else None
+    try:
+        reply = await client.handlers.ask(question, guild_id=guild_id)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a short reply
+        text, unexpected = user_message(exc)
+        if unexpected:
+            log.error("question from message %s failed", message.id, exc_info=exc)
+        reply = Reply.error(text)
+    await _reply(message, reply)
+
+
+async def _reply(message: discord.Message, reply: Reply, delete_after: float | None = None) -> None:
+    try:
+        await message.reply(**rendering.message(reply), mention_author=False, delete_after=delete_after)
+    except discord.HTTPException:
+        log.warning("could not reply to message %s", message.id, exc_info=True)

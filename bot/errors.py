@@ -1,0 +1,73 @@
+"""The one error handler for app commands, and the short messages users see for errors.
+
+The user gets a short ephemeral message; the log gets the traceback when the error is a bug.
+"""
+from __future__ import annotations
+
+import logging
+
+import discord
+from discord import app_commands
+
+from index.documents import ReadError
+from index.engine import EngineError
+from index.store import StoreError
+
+from . import rendering
+from .handlers import UserError
+from .permissions import NotModerator
+from .replies import Reply
+
+log = logging.getLogger(__name__)
+
+UNEXPECTED = "Something went wrong on my side and it has been logged. Please try again later."
+
+
+def user_message(error: BaseException) -> tuple[str, bool]:
+    """What to tell the user about error, and whether it is unexpected (a bug: log the traceback)."""
+    if isinstance(error, app_commands.CommandInvokeError):
+        error = error.original
+    if isinstance(error, NotModerator):
+        return ("Only moderators can do that: it needs the Manage Server permission "
+                "or a moderator role.", False)
+    if isinstance(error, app_commands.CommandOnCooldown):
+        return f"You are asking quickly: try again in {error.retry_after:.0f} s.", False
+    if isinstance(error, app_commands.NoPrivateMessage):
+        return "This command works in a server, not in direct messages.", False
+    if isinstance(error, app_commands.TransformerError):
+        return f"{error.value!r} is not a valid value there.", False
+    if isinstance(error, app_commands.CheckFailure):
+        return "You cannot use this command here.", False
+    if isinstance(error, (EngineError, UserError)):
+        return _sentence(str(error)), False
+    if isinstance(error, ReadError):
+        return _sentence(f"the content could not be read: {error}"), False
+    if isinstance(error, StoreError):
+        return _sentence(f"the index could not be used: {error}"), True
+    return UNEXPECTED, True
+
+
+def _sentence(text: str) -> str:
+    text = text.strip()
+    return (text[:1].upper() + text[1:]) if text else UNEXPECTED
+
+
+async def on_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    text, unexpected = user_message(error)
+    name = interaction.command.qualified_name if interaction.command else "?"
+    if unexpected:
+        log.error("/%s failed (interaction %s)", name, interaction.id, exc_info=error)
+    else:
+        log.info("/%s refused for user %s: %s", name, interaction.user.id, text)
+    await send_ephemeral(interaction, Reply.error(text))
+
+
+async def send_ephemeral(interaction: discord.Interaction, reply: Reply) -> None:
+    """Send reply ephemerally, as the response or, once responded or deferred, as a follow-up."""
+    try:
+        if interaction.response.is_done():
+            await interaction.followup.send(**rendering.message(reply), ephemeral=True)
+        else:
+            await interaction.response.send_message(**rendering.message(reply), ephemeral=True)
+    except discord.HTTPException:
+        log.warning("could not tell the user about an error (interaction %s)", interaction.id, exc_info=True)

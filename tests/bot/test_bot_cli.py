@@ -1,0 +1,99 @@
+"""`python -m bot` as a user runs it: the console front-end, the entry point, settings errors."""
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import os
+import subprocess
+import sys
+
+from .standin import ROOT, TIMEOUT, Request
+
+
+def env_for(index_settings, **extra) -> dict:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("DISCORD_", "VERBATIM_"))}
+    env.update(PYTHONPATH=str(ROOT), VERBATIM_INDEX_PATH=str(index_settings.index_path),
+               VERBATIM_CONTENT=json.dumps([str(p) for p in index_settings.content]))
+    env.update(extra)
+    return env
+
+
+def run_bot(args: list[str], env: dict, cwd, stdin: str = "") -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "bot", *args], input=stdin, capture_output=True, text=True,
+                          env=env, cwd=cwd, timeout=60)
+
+
+def test_console_answers_questions_and_commands(index_settings, engine, tmp_path):
+    section = engine.sections()[0]
+    lines = ["How many people died in the Paris attacks?", "", "/summary sentences:2",
+             f'/summary section:"{section}"', "/status", "/reindex", "/summary sentences:99", "/nonsense",
+             "What colour is the pope's bicycle?"]
+    # --console-if-no-token is what `make run` uses; with no DISCORD_TOKEN it is --console
+    done = run_bot(["--console-if-no-token"], env_for(index_settings), tmp_path, "\n".join(lines) + "\n")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    expected = engine.ask(lines[0])
+    if expected.answer:
+        assert f"Answer: {expected.answer}" in out
+    assert expected.passages[0].text[:40] in out
+    assert "Summary: all content" in out
+    assert section in out
+    assert f"Passages: {engine.stats().passages}" in out
+    assert "Reindexed: content version" in out
+    assert "Sentences takes a number from 1 to 10" in out
+    assert "No command /nonsense: try /help" in out
+    assert "The content does not say." in out
+    assert "Traceback" not in done.stderr
+
+
+def test_no_token_one_line_exit_2(index_settings, tmp_path):
+    done = run_bot([], env_for(index_settings), tmp_path)
+    assert done.returncode == 2
+    assert len(done.stderr.strip().splitlines()) == 1 and "DISCORD_TOKEN" in done.stderr
+    assert done.stdout == ""
+
+
+def test_invalid_setting_names_the_key(index_settings, tmp_path):
+    env = env_for(index_settings, VERBATIM_ASK_COOLDOWN_SECONDS="soon", DISCORD_TOKEN="sekrit-token-value")
+    done = run_bot([], env, tmp_path)
+    assert done.returncode == 2
+    [line] = done.stderr.strip().splitlines()
+    assert line.startswith("invalid setting VERBATIM_ASK_COOLDOWN_SECONDS")
+    assert "sekrit" not in done.stderr + done.stdout
+
+
+async def test_sync_command_and_the_entry_point(standin, index_settings, tmp_path):
+    """`python -m bot sync --guild ID` (the token never appears in its output), then the bot's
+    entry point answering a slash command."""
+    token = standin.token
+    env = env_for(index_settings, DISCORD_TOKEN=token, DISCORD_API_BASE=standin.api_base,
+                  DISCORD_GATEWAY_URL=standin.gateway_url, VERBATIM_LOG_LEVEL="DEBUG",
+                  VERBATIM_INDEX_PATH=str(index_settings.index_path))
+    sync = await asyncio.create_subprocess_exec(
+        sys.executable, "-m", "bot", "sync", "--guild", str(standin.guild_id), env=env, cwd=tmp_path,
+        stdout=asyncio.subprocess.PIPE, stderr=asyncio.subprocess.PIPE)
+    out, err = await asyncio.wait_for(sync.communicate(), 60)
+    assert sync.returncode == 0, err.decode()
+    put = next(r for r in standin.requests if r.method == "PUT")
+    assert put.path.endswith(f"/guilds/{standin.guild_id}/commands")
+    assert token not in (out + err).decode()
+
+    # the entry point's run_bot, in this process: `python -m bot` minus argument parsing
+    from bot.__main__ import run_bot as run
+    from bot.settings import BotSettings
+
+    settings = BotSettings(_env_file=None, token=token, api_base=standin.api_base,
+                           gateway_url=standin.gateway_url, sync_on_change=False)
+    task = asyncio.create_task(run(settings, index_settings))
+    try:
+        await standin.wait_for(lambda m: isinstance(m, dict) and m.get("t") is None and m.get("op") == 2,
+                               timeout=TIMEOUT, what="IDENTIFY")
+        interaction = await standin.interaction("ask", {"question": "Who is Hollande?"})
+        [response] = await standin.wait_response(interaction, timeout=TIMEOUT)
+        assert response.body["type"] == 4
+    finally:
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+    assert not [r for r in standin.requests if isinstance(r, Request) and r.method == "PUT"][1:]

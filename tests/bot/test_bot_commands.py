@@ -1,0 +1,180 @@
+"""Slash commands end to end: the stand-in sends INTERACTION_CREATE, the bot answers over REST."""
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from .standin import MANAGE_GUILD, Request
+
+EPHEMERAL = 64
+
+
+def is_ephemeral(response: Request) -> bool:
+    return bool(response.payload.get("flags", 0) & EPHEMERAL)
+
+
+def no_mentions(response: Request) -> bool:
+    return response.payload.get("allowed_mentions") == {"parse": []}
+
+
+async def test_ask_posts_an_embed_with_answer_and_quote(standin, start_bot, engine):
+    await start_bot()
+    expected = engine.ask("How many people died in the Paris attacks?")
+    interaction = await standin.interaction("ask", {"question": "How many people died in the Paris attacks?"})
+    [response] = await standin.wait_response(interaction)
+    assert response.body["type"] == 4 and not is_ephemeral(response)
+    [embed] = response.payload["embeds"]
+    assert embed["title"] == "How many people died in the Paris attacks?"
+    best = expected.passages[0]
+    if expected.answer:
+        assert embed["description"].startswith(f"**{expected.answer}**")
+        assert f"**{best.text[best.answer_start:best.answer_end]}**" in embed["description"]
+    assert "> " in embed["description"]
+    assert best.text.split()[0] in embed["description"]
+    assert best.document in embed["description"]  # cited
+    assert embed["footer"]["text"] == f"content version {expected.version}"
+    assert no_mentions(response)
+
+
+async def test_ask_private_is_ephemeral(standin, start_bot):
+    await start_bot()
+    interaction = await standin.interaction("ask", {"question": "Who is Hollande?", "private": True})
+    [response] = await standin.wait_response(interaction)
+    assert response.body["type"] == 4 and is_ephemeral(response)
+
+
+async def test_refusal_says_plainly_the_content_does_not_say(standin, start_bot, engine):
+    question = "What colour is the pope's bicycle?"
+    expected = engine.ask(question)
+    assert expected.refused
+    await start_bot()
+    interaction = await standin.interaction("ask", {"question": question})
+    [response] = await standin.wait_response(interaction)
+    description = response.payload["embeds"][0]["description"]
+    assert description.startswith("The content does not say.")
+    assert "**" not in description  # no answer span is marked in a refusal
+    if expected.passages:
+        assert "Closest passage" in description and description.count("\n> — *") == 1
+
+
+async def test_summary_and_autocomplete(standin, start_bot, engine):
+    await start_bot()
+    section = engine.sections()[-1]
+    interaction = await standin.interaction("summary", {"sentences": 2, "section": section})
+    [response] = await standin.wait_response(interaction)
+    embed = response.payload["embeds"][0]
+    assert section in embed["title"]
+    assert embed["description"].count("\n> — *") >= 1
+    complete = await standin.interaction("summary", {"section": section[:4].lower()}, kind=4, focused="section")
+    [choices] = await standin.wait_response(complete)
+    assert choices.body["type"] == 8
+    assert section in [c["value"] for c in choices.body["data"]["choices"]]
+
+
+async def test_status(standin, start_bot, engine):
+    await start_bot()
+    interaction = await standin.interaction("status")
+    [response] = await standin.wait_response(interaction)
+    fields = {f["name"]: f["value"] for f in response.payload["embeds"][0]["fields"]}
+    stats = engine.stats()
+    assert fields["Documents"] == str(stats.documents) and fields["Passages"] == str(stats.passages)
+    assert "Latency" in fields
+
+
+async def test_reindex_defers_and_follows_up(standin, start_bot, engine):
+    await start_bot()
+    before = engine.store.live_version(engine.corpus).number
+    interaction = await standin.interaction("reindex", permissions=MANAGE_GUILD)
+    defer, follow_up = await standin.wait_response(interaction, count=2)
+    assert defer.body["type"] == 5
+    assert follow_up.path.startswith(f"/webhooks/{standin.app_id}/")
+    embed = follow_up.payload["embeds"][0]
+    fields = {f["name"]: f["value"] for f in embed["fields"]}
+    assert {"Documents", "Passages", "Time"} <= set(fields)
+    assert engine.store.live_version(engine.corpus).number == before + 1
+    assert no_mentions(follow_up)
+
+
+async def test_reindex_by_moderator_role(standin, start_bot, engine):
+    await start_bot(moderator_role_ids=[standin.moderator_role_id])
+    before = engine.store.live_version(engine.corpus).number
+    interaction = await standin.interaction("reindex", roles=[standin.moderator_role_id])
+    await standin.wait_response(interaction, count=2)
+    assert engine.store.live_version(engine.corpus).number == before + 1
+
+
+async def test_reindex_refused_for_non_moderator(standin, start_bot, engine):
+    await start_bot(moderator_role_ids=[standin.moderator_role_id])
+    before = engine.store.live_version(engine.corpus).number
+    interaction = await standin.interaction("reindex", roles=[])
+    [response] = await standin.wait_response(interaction)
+    assert response.body["type"] == 4 and is_ephemeral(response)
+    assert "moderators" in response.payload["content"]
+    await asyncio.sleep(0.2)
+    assert len(standin.responses_to(interaction)) == 1
+    assert engine.store.live_version(engine.corpus).number == before
+
+
+async def test_second_reindex_is_told_one_is_running(standin, start_bot):
+    bot = await start_bot()
+    assert bot.handlers._reindexing.acquire(blocking=False)  # a reindex in progress
+    try:
+        interaction = await standin.interaction("reindex", permissions=MANAGE_GUILD)
+        [response] = await standin.wait_response(interaction)
+        assert is_ephemeral(response) and "already running" in response.payload["content"]
+    finally:
+        bot.handlers._reindexing.release()
+
+
+async def test_cooldown_on_ask(standin, start_bot):
+    await start_bot(ask_cooldown_seconds=60)
+    first = await standin.interaction("ask", {"question": "Who is Hollande?"}, user_id=7)
+    await standin.wait_response(first)
+    second = await standin.interaction("ask", {"question": "Who is Hollande?"}, user_id=7)
+    [response] = await standin.wait_response(second)
+    assert is_ephemeral(response) and "try again in" in response.payload["content"]
+    other = await standin.interaction("ask", {"question": "Who is Hollande?"}, user_id=8)
+    [response] = await standin.wait_response(other)
+    assert "embeds" in response.payload and not is_ephemeral(response)
+
+
+async def test_exception_in_a_command_becomes_an_ephemeral_error(standin, start_bot, caplog):
+    bot = await start_bot()
+
+    async def broken(*args, **kwargs):
+        raise RuntimeError("kaboom")
+
+    bot.handlers.ask = broken
+    with caplog.at_level(logging.ERROR, logger="bot"):
+        interaction = await standin.interaction("ask", {"question": "Who is Hollande?"})
+        [response] = await standin.wait_response(interaction)
+    assert response.body["type"] == 4 and is_ephemeral(response)
+    assert "went wrong" in response.payload["content"] and "kaboom" not in response.payload["content"]
+    assert any(r.exc_info and "kaboom" in str(r.exc_info[1]) for r in caplog.records)
+
+
+async def test_exception_after_defer_is_followed_up(standin, start_bot, monkeypatch):
+    import bot.commands
+
+    monkeypatch.setattr(bot.commands, "DEFER_AFTER", 0.1)
+    bot = await start_bot()
+
+    async def slow_then_broken(*args, **kwargs):
+        await asyncio.sleep(0.5)  # past the point where the command defers
+        raise RuntimeError("kaboom")
+
+    bot.handlers.ask = slow_then_broken
+    interaction = await standin.interaction("ask", {"question": "Who is Hollande?"})
+    defer, follow_up = await standin.wait_response(interaction, count=2)
+    assert defer.body["type"] == 5
+    assert "went wrong" in follow_up.payload["content"]
+
+
+async def test_engine_errors_reach_the_user_with_no_pings(standin, start_bot):
+    await start_bot()
+    interaction = await standin.interaction("summary", {"section": "@everyone <@&123> **x**"})
+    [response] = await standin.wait_response(interaction)
+    content = response.payload["content"]
+    assert is_ephemeral(response) and "@everyone" in content
+    assert "\\<@&123\\>" in content and "\\*\\*x\\*\\*" in content  # shown as written
+    assert no_mentions(response)
