@@ -23,6 +23,8 @@ def parser() -> argparse.ArgumentParser:
     root.add_argument("--console", action="store_true", help="the console front-end instead of Discord")
     root.add_argument("--console-if-no-token", action="store_true",
                       help="the console front-end when DISCORD_TOKEN is not set (make run)")
+    root.add_argument("--corpus", metavar="NAME", help="the corpus of the console (which moderates it) and of "
+                      "direct messages (default: VERBATIM_CORPUS)")
     commands = root.add_subparsers(dest="command", metavar="COMMAND")
     sync = commands.add_parser("sync", help="sync the slash commands with Discord, on purpose")
     sync.add_argument("--guild", type=int, metavar="ID",
@@ -59,8 +61,14 @@ async def run_sync(settings: BotSettings, index_settings: IndexSettings, guild_i
 def main(argv: list[str] | None = None) -> int:
     p = parser()
     args = p.parse_args(argv)
+    if args.corpus:
+        from index.content import ContentError, check_corpus
+        try:
+            check_corpus(args.corpus)
+        except ContentError as exc:
+            p.exit(2, f"{p.prog}: {exc}\n")
     settings: BotSettings = load_settings(BotSettings)
-    index_settings: IndexSettings = load_settings(IndexSettings)
+    index_settings: IndexSettings = load_settings(IndexSettings, **({"corpus": args.corpus} if args.corpus else {}))
     if args.console or (args.console_if_no_token and settings.token is None and args.command is None):
         setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
         from .console import main as console_main

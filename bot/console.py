@@ -1,15 +1,19 @@
 """The console front-end: try Verbatim without Discord.
 
-A line typed at the prompt is a question; `/summary`, `/reindex` and `/status` run the same
-handlers as the Discord commands and print the same content as text. Answers go to stdout,
-logs to stderr.
+A line typed at the prompt is a question; `/summary`, `/reindex`, `/status` and `/content …`
+run the same handlers as the Discord commands and print the same content as text. The console
+acts as a moderator of the configured corpus (or the one given with --corpus). Answers go to
+stdout; logs, progress and "waiting for another change" to stderr.
 """
 from __future__ import annotations
 
 import asyncio
+import getpass
 import logging
 import shlex
 import sys
+import time
+from pathlib import Path
 from typing import TextIO
 
 from index.settings import IndexSettings
@@ -23,8 +27,13 @@ log = logging.getLogger(__name__)
 
 HELP = """Type a question about the content, or a command:
   /summary [sentences:N] [section:NAME] [topic:WORDS]   the content in its own sentences (N: 1-10)
-  /reindex                                             rebuild the index from the configured content
+  /reindex                                             rebuild the content from its sources
   /status                                              what is indexed
+  /content add PATH (or URL)                           add a .txt, .md or .html file as a document
+  /content list                                        the documents
+  /content remove NAME                                 take a document out (older versions keep it)
+  /content history                                     versions: when, who, what changed
+  /content rollback N                                  make version N live again (as a new version)
   /help                                                this text
   /quit                                                leave (or Ctrl-D)"""
 
@@ -47,6 +56,74 @@ def parse_options(args: list[str], names: tuple[str, ...], first: str) -> dict[s
                             f"e.g. /summary sentences:3 section:\"War talk\"")
         options[first] = " ".join(loose)
     return options
+
+
+def console_actor() -> str:
+    try:
+        return f"console:{getpass.getuser()}"
+    except Exception:  # no user name in some containers
+        return "console"
+
+
+class StatusLines:
+    """Progress and waiting as plain lines on stderr, at most one a second (a waiting line always)."""
+
+    def __init__(self, stream: TextIO | None = None, every: float = 1.0):
+        self.stream = stream or sys.stderr
+        self.every = every
+        self.last = 0.0
+
+    def __call__(self, line: str) -> None:
+        now = time.monotonic()
+        if now - self.last >= self.every or "waits" in line:
+            self.last = now
+            self.stream.write(line + "\n")
+            self.stream.flush()
+
+
+async def run_content(handlers: Handlers, rest: str) -> Reply:
+    """`/content add|list|remove|history|rollback …`, as the moderator of the console's corpus."""
+    try:
+        words = shlex.split(rest)
+    except ValueError as exc:
+        raise UserError(f"cannot read the command: {exc}") from None
+    action, args = (words[0].lower(), words[1:]) if words else ("", [])
+    actor = console_actor()
+    if action == "list" and not args:
+        return await handlers.documents()
+    if action == "history" and not args:
+        return await handlers.history()
+    if action == "add" and len(args) == 1:
+        target = args[0]
+        if target.startswith(("http://", "https://")):
+            return await handlers.add_url(guild_id=None, actor=actor, url=target, on_status=StatusLines())
+        return await add_path(handlers, Path(target).expanduser(), actor)
+    if action == "remove" and args:
+        return await handlers.remove(guild_id=None, actor=actor, document=" ".join(args), on_status=StatusLines())
+    if action == "rollback" and len(args) == 1:
+        try:
+            version = int(args[0])
+        except ValueError:
+            raise UserError("rollback takes a version number, as /content history shows it") from None
+        return await handlers.rollback(guild_id=None, actor=actor, version=version, on_status=StatusLines())
+    raise UserError("use /content add PATH, /content list, /content remove NAME, /content history "
+                    "or /content rollback N")
+
+
+async def add_path(handlers: Handlers, path: Path, actor: str) -> Reply:
+    try:
+        size = path.stat().st_size
+    except OSError as exc:
+        raise UserError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+    async def read() -> bytes:
+        try:
+            return await asyncio.to_thread(path.read_bytes)
+        except OSError as exc:
+            raise UserError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+    return await handlers.add_upload(guild_id=None, actor=actor, filename=path.name, size=size, read=read,
+                                     on_status=StatusLines())
 
 
 async def run_line(handlers: Handlers, line: str) -> Reply | None:
@@ -75,7 +152,9 @@ async def run_line(handlers: Handlers, line: str) -> Reply | None:
         return await handlers.summary(sentences=sentences, section=options.get("section"),
                                       topic=options.get("topic"))
     if command == "/reindex":
-        return await handlers.reindex(author="console")
+        return await handlers.reindex(actor=console_actor(), on_status=StatusLines())
+    if command == "/content":
+        return await run_content(handlers, rest)
     if command == "/status":
         return await handlers.status(latency=None)
     if command == "/help":

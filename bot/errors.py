@@ -49,7 +49,11 @@ def user_message(error: BaseException) -> tuple[str, bool]:
 
 def _sentence(text: str) -> str:
     text = text.strip()
-    return (text[:1].upper() + text[1:]) if text else UNEXPECTED
+    if not text:
+        return UNEXPECTED
+    if not text.split()[0].isalpha():  # a file or corpus name keeps its case
+        return text
+    return text[:1].upper() + text[1:]
 
 
 async def on_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:

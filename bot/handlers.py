@@ -1,50 +1,82 @@
 """What each command does, whatever front-end asked: Discord and the console call these.
 
 Handlers return a Reply for every outcome the user should read as an answer (including a
-refusal, or "a reindex is already running"), and raise for errors: an EngineError carries a
-message fit for the user, anything else is a bug that the front-end logs.
+refusal), and raise for errors: an EngineError (ContentError, ...) carries a message fit for the
+user, anything else is a bug that the front-end logs.
+
+Each Discord server has its own corpus, `guild-<id>`, created on first use as a copy of the
+default content (unless VERBATIM_COPY_DEFAULT_CONTENT is off); direct messages and the console
+use the configured corpus. Content changes go through index.content.ContentManager: locked per
+corpus, versioned and audited. `on_status(line)` tells the front-end how a change is going
+(progress, or that it waits for another change); it is called from a worker thread.
 """
 from __future__ import annotations
 
 import asyncio
 import datetime as dt
 import logging
-import threading
+from collections.abc import Awaitable, Callable
 
+from index.content import ChangeReport, ContentError, ContentManager, check_filename
 from index.engine import Engine, NotIndexedError
 from index.settings import IndexSettings
+from index.store import Store
 
 from .replies import Fact, Quote, Reply
 
 log = logging.getLogger(__name__)
 
 SUMMARY_SENTENCES = (1, 10)
+HISTORY_VERSIONS = 20
+LISTED_DOCUMENTS = 25  # Discord shows at most 25 fields
+CHANGE_WAIT_SECONDS = 600.0  # a change waits this long for another; Discord's reply token lasts 15 min
+
+Status = Callable[[str], None]
 
 
 class UserError(Exception):
     """A request the user can correct; the message says how."""
 
 
+def guild_corpus(guild_id: int) -> str:
+    return f"guild-{guild_id}"
+
+
 class Handlers:
     def __init__(self, index_settings: IndexSettings, engine: Engine | None = None):
+        """engine, when given, serves the configured corpus (tests and benches share a loaded one)."""
         self.index_settings = index_settings
-        self._engine = engine
-        self._reindexing = threading.Lock()
+        self.store = engine.store if engine is not None else Store(index_settings.index_path)
+        self.content = ContentManager(self.store, index_settings)
+        self._engines: dict[str, Engine] = {}
+        if engine is not None:
+            self._engines[engine.corpus] = engine
 
-    # The one place where the engine for a request is chosen. Per-server corpora (issue 5)
-    # change only this: e.g. Engine.from_settings(settings, corpus=f"guild-{guild_id}").
-    def engine_for(self, guild_id: int | None) -> Engine:
-        if self._engine is None:
-            self._engine = Engine.from_settings(self.index_settings)
-        return self._engine
+    # -- which corpus ----------------------------------------------------------------------
+
+    def corpus_for(self, guild_id: int | None) -> str:
+        return guild_corpus(guild_id) if guild_id is not None else self.index_settings.corpus
+
+    async def engine_for(self, guild_id: int | None) -> Engine:
+        """The one place where the engine for a request is chosen: the server's own corpus,
+        created on first use; the configured corpus for direct messages and the console."""
+        corpus = self.corpus_for(guild_id)
+        engine = self._engines.get(corpus)
+        if engine is not None:
+            return engine
+        if guild_id is not None and self.index_settings.copy_default_content:
+            # Copying the default content takes a moment and a lock: not on the event loop.
+            # Concurrent first uses both get here; the second finds the corpus made and returns.
+            await asyncio.to_thread(self.content.ensure, corpus, "system")
+        return self._engines.setdefault(corpus, Engine(self.store, corpus, self.index_settings))
 
     # -- questions -------------------------------------------------------------------------
 
     async def ask(self, question: str, *, guild_id: int | None = None) -> Reply:
-        engine = self.engine_for(guild_id)
-        # Questions take milliseconds, but the first after a reindex loads the new version:
+        engine = await self.engine_for(guild_id)
+        # Questions take milliseconds, but the first after a change loads the new version:
         # a worker thread keeps the gateway's heartbeat and other interactions going meanwhile.
-        result = await asyncio.to_thread(engine.ask, question)
+        result = await asyncio.to_thread(self._explained, guild_id, engine.ask, question)
         footer = f"content version {result.version}" if result.version is not None else None
         if result.refused:
             quotes = [_quote(hit, None) for hit in result.passages[:1]]
@@ -62,7 +94,7 @@ class Handlers:
             raise UserError(f"sentences takes a number from {low} to {high}")
         section = section.strip() or None if section else None
         topic = topic.strip() or None if topic else None
-        engine = self.engine_for(guild_id)
+        engine = await self.engine_for(guild_id)
 
         def work():
             summary = engine.summary(sentences=sentences or 3, section=section, topic=topic)
@@ -70,7 +102,7 @@ class Handlers:
             version = engine.current().snapshot.version.number if engine.current() else None
             return summary, labels, version
 
-        summary, labels, version = await asyncio.to_thread(work)
+        summary, labels, version = await asyncio.to_thread(self._explained, guild_id, work)
         footer = f"content version {version}" if version is not None else None
         title = f"Summary: {summary.scope}"
         if summary.message:
@@ -85,53 +117,123 @@ class Handlers:
                 quotes.append(Quote(s.text, doc, s.section, s.paragraph))
         return Reply("summary", title=title, quotes=quotes, footer=footer)
 
-    def sections(self, guild_id: int | None = None) -> list[str]:
-        return self.engine_for(guild_id).sections()
+    async def sections(self, guild_id: int | None = None) -> list[str]:
+        engine = await self.engine_for(guild_id)
+        return await asyncio.to_thread(engine.sections)
 
-    # -- administration --------------------------------------------------------------------
-
-    def reindex_running(self) -> bool:
-        return self._reindexing.locked()
-
-    async def reindex(self, *, author: str, guild_id: int | None = None) -> Reply:
-        """Rebuild from the configured content in a worker thread, one rebuild at a time.
-
-        Questions keep being answered from the old version until the new one is published.
-        """
-        if not self._reindexing.acquire(blocking=False):
-            return Reply.notice("A reindex is already running; its result will be posted when it is done.")
-        def work():
-            try:
-                return engine.build(author=author, action="reindex")
-            finally:  # released by the worker, so a cancelled waiter cannot let a second build in
-                self._reindexing.release()
-
+    def _explained(self, guild_id: int | None, work, *args):
+        """work(*args); a server whose corpus started empty is told how to fill it."""
         try:
-            engine = self.engine_for(guild_id)
-        except BaseException:
-            self._reindexing.release()
+            return work(*args)
+        except NotIndexedError:
+            if guild_id is None:
+                raise
+            raise UserError("this server has no content yet: a moderator can add a document "
+                            "with /content add") from None
+
+    # -- content changes (moderators) ------------------------------------------------------
+
+    async def reindex(self, *, actor: str, guild_id: int | None = None, on_status: Status | None = None) -> Reply:
+        """Rebuild the corpus from its sources in a worker thread; questions keep being answered
+        from the old version until the new one is published."""
+        corpus = await self._ready(guild_id)
+        watch = _Watch(on_status, "Reindexing")
+        log.info("reindex of %s started by %s", corpus, actor)
+        report = await asyncio.to_thread(self.content.reindex, corpus, actor, on_progress=watch.progress,
+                                         on_wait=watch.wait, wait_timeout=CHANGE_WAIT_SECONDS)
+        log.info("reindex of %s by %s: %s in %.2f s", corpus, actor, report.summary(), report.seconds)
+        return _change_reply("Reindexed", report, watch.waited)
+
+    async def add_upload(self, *, guild_id: int | None, actor: str, filename: str, size: int,
+                         read: Callable[[], Awaitable[bytes]], on_status: Status | None = None) -> Reply:
+        """A file from a front-end, refused by its name and announced size before read() fetches
+        it (a refusal is audited like any failed change), then added."""
+        try:
+            name, _ = check_filename(filename)
+            if size > self.content.max_upload_bytes:
+                raise ContentError(f"{name} is {size:,} bytes; the limit is {self.content.max_upload_bytes:,}")
+            data = await read()
+        except (ContentError, UserError) as exc:
+            await asyncio.to_thread(self.store.record, self.corpus_for(guild_id), actor, "add",
+                                    f"file {filename!r} ({size:,} bytes)", f"failed: {exc}")
             raise
-        log.info("reindex started by %s", author)
-        report = await asyncio.to_thread(work)
-        log.info("reindex by %s: version %s, %d documents, %d passages (+%d/-%d) in %.2f s", author,
-                 report.version, report.documents, report.passages, report.passages_added,
-                 report.passages_removed, report.seconds)
-        documents = f"{report.documents}"
-        changes = []
-        if report.documents_added:
-            changes.append("added: " + ", ".join(report.documents_added))
-        if report.documents_removed:
-            changes.append("removed: " + ", ".join(report.documents_removed))
-        if changes:
-            documents += f" ({'; '.join(changes)})"
-        return Reply("reindex", title=f"Reindexed: content version {report.version}", facts=[
-            Fact("Documents", documents),
-            Fact("Passages", f"{report.passages} (+{report.passages_added} / -{report.passages_removed})"),
-            Fact("Time", f"{report.seconds:.2f} s"),
-        ], footer=f"content version {report.version}")
+        return await self.add_file(guild_id=guild_id, actor=actor, filename=filename, data=data,
+                                   on_status=on_status)
+
+    async def add_file(self, *, guild_id: int | None, actor: str, filename: str, data: bytes,
+                       on_status: Status | None = None) -> Reply:
+        corpus = await self._ready(guild_id)
+        watch = _Watch(on_status, f"Adding {filename}")
+        report = await asyncio.to_thread(self.content.add_file, corpus, actor, filename, data,
+                                         on_progress=watch.progress, on_wait=watch.wait,
+                                         wait_timeout=CHANGE_WAIT_SECONDS)
+        return _change_reply(f"Added {', '.join(report.documents_added) or filename}", report, watch.waited)
+
+    async def add_url(self, *, guild_id: int | None, actor: str, url: str, on_status: Status | None = None) -> Reply:
+        corpus = await self._ready(guild_id)
+        watch = _Watch(on_status, "Adding the page")
+        report = await asyncio.to_thread(self.content.add_url, corpus, actor, url, on_progress=watch.progress,
+                                         on_wait=watch.wait, wait_timeout=CHANGE_WAIT_SECONDS)
+        return _change_reply(f"Added {', '.join(report.documents_added) or url}", report, watch.waited)
+
+    async def remove(self, *, guild_id: int | None, actor: str, document: str,
+                     on_status: Status | None = None) -> Reply:
+        corpus = await self._ready(guild_id)
+        name = await asyncio.to_thread(self._document_named, corpus, document)
+        watch = _Watch(on_status, "Removing")
+        report = await asyncio.to_thread(self.content.remove, corpus, actor, name, on_wait=watch.wait,
+                                         wait_timeout=CHANGE_WAIT_SECONDS)
+        return _change_reply(f"Removed {name}", report, watch.waited)
+
+    async def rollback(self, *, guild_id: int | None, actor: str, version: int,
+                       on_status: Status | None = None) -> Reply:
+        corpus = await self._ready(guild_id)
+        watch = _Watch(on_status, "Rolling back")
+        report = await asyncio.to_thread(self.content.rollback, corpus, actor, version, on_wait=watch.wait,
+                                         wait_timeout=CHANGE_WAIT_SECONDS)
+        return _change_reply(f"Rolled back to version {version}", report, watch.waited)
+
+    # -- content, read only ------------------------------------------------------------------
+
+    async def documents(self, guild_id: int | None = None) -> Reply:
+        corpus = await self._ready(guild_id)
+        entries = await asyncio.to_thread(self.content.documents, corpus)
+        if not entries:
+            return Reply("content", title="Documents", lead="There are no documents yet: add one with /content add.")
+        facts = [Fact(e.name, _document_line(e)) for e in entries[:LISTED_DOCUMENTS]]
+        more = len(entries) - len(facts)
+        lead = _count(len(entries), "document") + (f"; the first {len(facts)} are shown" if more else "") + "."
+        return Reply("content", title="Documents", lead=lead, facts=facts)
+
+    async def document_names(self, guild_id: int | None = None) -> list[str]:
+        """The live documents' names, for autocomplete (from the loaded version: no store read)."""
+        engine = await self.engine_for(guild_id)
+        return [d.name for d in await asyncio.to_thread(engine.documents)]
+
+    async def history(self, guild_id: int | None = None) -> Reply:
+        corpus = await self._ready(guild_id)
+        entries = await asyncio.to_thread(self.content.history, corpus, HISTORY_VERSIONS)
+        if not entries:
+            return Reply("content", title="History", lead="There are no versions yet.")
+        facts = [Fact(f"v{e.number}" + (" (live)" if e.live else ""), _version_line(e)) for e in entries]
+        return Reply("content", title="History", lead=f"{_count(len(entries), 'version')}, newest first; "
+                     "/content rollback makes an older one live again.", facts=facts)
+
+    async def _ready(self, guild_id: int | None) -> str:
+        """The request's corpus, created first when it is a server's and new."""
+        await self.engine_for(guild_id)
+        return self.corpus_for(guild_id)
+
+    def _document_named(self, corpus: str, name: str) -> str:
+        """name as given, or the one document it begins (Discord cuts choice values at 100 characters)."""
+        names = [e.name for e in self.content.documents(corpus)]
+        if name in names:
+            return name
+        longer = [n for n in names if len(name) >= 90 and n.startswith(name)]
+        return longer[0] if len(longer) == 1 else name
 
     async def status(self, *, latency: float | None = None, guild_id: int | None = None) -> Reply:
-        engine = self.engine_for(guild_id)
+        engine = await self.engine_for(guild_id)
         latency_fact = Fact("Latency", _latency(latency))
         try:
             stats = await asyncio.to_thread(engine.stats)
@@ -147,6 +249,59 @@ class Handlers:
             Fact("Corpus", stats.corpus),
             latency_fact,
         ], footer=f"content version {stats.version}")
+
+
+class _Watch:
+    """A change's progress and waiting, as status lines for the front-end (called from the worker)."""
+
+    def __init__(self, on_status: Status | None, doing: str):
+        self.on_status, self.doing, self.waited = on_status, doing, False
+
+    def progress(self, documents_done: int, documents_total: int, passages_done: int) -> None:
+        self._tell(f"{self.doing}: {documents_done}/{documents_total} documents, {passages_done:,} passages…")
+
+    def wait(self, _message: str) -> None:
+        self.waited = True
+        self._tell("Another change to this content is running; this one waits for it to finish…")
+
+    def _tell(self, line: str) -> None:
+        if self.on_status is not None:
+            self.on_status(line)
+
+
+def _change_reply(title: str, report: ChangeReport, waited: bool) -> Reply:
+    lead = [report.summary(), *report.notes]
+    if waited:
+        lead.append("It waited for another change to this content to finish first.")
+    documents = f"{report.documents}"
+    if report.documents_added or report.documents_removed:
+        documents += f" (+{len(report.documents_added)} / -{len(report.documents_removed)})"
+    return Reply("content", title=f"{title}: content version {report.version}", lead="\n".join(lead), facts=[
+        Fact("Documents", documents),
+        Fact("Passages", f"{report.passages} (+{report.passages_added} / -{report.passages_removed})"),
+        Fact("Time", f"{report.seconds:.2f} s"),
+    ], footer=f"content version {report.version}")
+
+
+def _count(n: int, noun: str) -> str:
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _when(timestamp: float | None) -> str:
+    if not timestamp:
+        return "-"
+    return dt.datetime.fromtimestamp(timestamp, tz=dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
+
+
+def _document_line(entry) -> str:
+    origin = f"added by {entry.added_by}, {_when(entry.added_at)}" if entry.added_by else "content file"
+    return f"{entry.title or 'untitled'}; {_count(entry.passages, 'passage')}; {origin}"
+
+
+def _version_line(entry) -> str:
+    what = [f"+{name}" for name in entry.documents_added] + [f"-{name}" for name in entry.documents_removed]
+    what.append(f"passages +{entry.passages_added}/-{entry.passages_removed}")
+    return f"{_when(entry.created_at)} by {entry.author}: {entry.action}; {', '.join(what)}"
 
 
 def _quote(hit, mark: tuple[int | None, int | None] | None) -> Quote:

@@ -32,7 +32,7 @@ COLOURS = {
     "refusal": discord.Colour.light_grey(),
     "summary": discord.Colour.teal(),
     "status": discord.Colour.dark_teal(),
-    "reindex": discord.Colour.green(),
+    "content": discord.Colour.green(),
 }
 
 NO_MENTIONS = discord.AllowedMentions.none()
@@ -257,6 +257,15 @@ def message(reply: Reply) -> dict:
     if reply.kind in ("notice", "error"):
         return {"content": content(reply), "allowed_mentions": NO_MENTIONS}
     return {"embed": embed(reply), "allowed_mentions": NO_MENTIONS}
+
+
+def edit(reply: Reply) -> dict:
+    """Keyword arguments for edit_original_response: the reply replaces the whole message
+    (a progress line's content, or an earlier embed)."""
+    kwargs = message(reply)
+    kwargs.setdefault("content", None)
+    kwargs.setdefault("embed", None)
+    return kwargs
 
 
 # -- console text ----------------------------------------------------------------------------

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["answer", "refusal", "summary", "status", "reindex", "notice", "error"]
+Kind = Literal["answer", "refusal", "summary", "status", "content", "notice", "error"]
 
 
 @dataclass

@@ -45,6 +45,8 @@ class BotSettings(BaseSettings):
     answer_channel_ids: Ids = Field(default=[], validation_alias="VERBATIM_ANSWER_CHANNEL_IDS",
                                     description="channels where every question is answered "
                                                 "(needs the message_content intent)")
+    answer_dms: bool = Field(default=False, validation_alias="VERBATIM_ANSWER_DMS",
+                             description="answer questions in direct messages (from the default content)")
     ask_cooldown_seconds: float = Field(default=5.0, ge=0.0, le=3600.0,
                                         validation_alias="VERBATIM_ASK_COOLDOWN_SECONDS",
                                         description="per user, between questions; 0 turns it off")

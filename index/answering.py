@@ -72,23 +72,17 @@ class LoadedVersion:
         return AskResult(text, analysed.kind, answer, refused, hits_out, self.snapshot.version.number)
 
     def supported(self, question: str, best: int) -> bool:
-        """Does the best passage hold enough of what the question asks about?
+        """Does the content answer the question, from the best passage?
 
-        The question's own terms are weighed by idf (a term the content never uses weighs as
-        much as the rarest); a term counts as held when it or one of its synonyms is there.
+        A name or number of the question that the content never mentions (nor a near form of
+        it) settles it: the question is about something else. Otherwise the best passage must
+        hold `min_evidence` of the question's terms (see Retriever.evidence).
         """
         retriever = self.retriever
-        own = [t for t, w in retriever.query(question).items() if w == 1.0]
-        if not own:
+        asked = retriever.question_terms(question)
+        if not asked or any(q.decisive and not retriever.mentions(q.term) for q in asked):
             return False
-        present = set(retriever.terms[best])
-        total = covered = 0.0
-        for term in own:
-            matches = [t for t in (term, *retriever.related(term)) if t in retriever.vocabulary]
-            weight = max((retriever.idf(t) for t in matches), default=retriever.idf_unseen())
-            total += weight
-            covered += weight if any(t in present for t in matches) else 0.0
-        return covered / total >= self.settings.min_evidence
+        return retriever.evidence(asked, best) >= self.settings.min_evidence
 
     def _hit(self, index: int, score: float, span: Span | None) -> PassageHit:
         p = self.passages[index]

@@ -1,5 +1,11 @@
-"""Ranking passages for a question: BM25 (rank-bm25) over the tokenizer's terms, with
-synonym expansion for the words people use in place of the article's."""
+"""Ranking passages for a question.
+
+A passage's score fuses two BM25 rankings (rank-bm25, Lucene's idf): the passage as a whole,
+and its best sentence, since a question is usually answered by one sentence and a long passage
+should not win on scattered single words. Both indexes hold the tokenizer's terms plus the
+pairs of adjacent terms ("security_forc"), which reward the question's phrases; synonyms from
+data/synonyms.txt close the gap between the question's words and the article's.
+"""
 from __future__ import annotations
 
 import math
@@ -9,7 +15,16 @@ from functools import lru_cache
 import numpy as np
 from rank_bm25 import BM25Okapi
 
+from .sentences import sentence_spans
 from .text import DEFAULT_TOKENIZER, Tokenizer, _load_words
+
+Span = tuple[int, int]
+BIGRAM_WEIGHT = 0.5  # a phrase of the question counts half a word more, on top of its two words
+SENTENCE_WEIGHT = 0.4  # share of the best sentence in a passage's score
+COVERAGE_WEIGHT = 0.2  # bonus for holding the whole question rather than one of its words many times
+UNSEEN_WORD_SHARE = 0.5  # a common question word the content never uses, as a share of the rarest term
+MIN_SHARED_PREFIX = 5
+NAME_PREFIX = 4  # a name is mentioned by a term sharing its first letters: "asian"/"asia", "british"/"britain"  # "india" finds "indian", "sahara" "saharan"; shorter stems are too ambiguous
 
 
 class OkapiBM25(BM25Okapi):
@@ -36,6 +51,53 @@ def synonym_groups(tokenizer: Tokenizer = DEFAULT_TOKENIZER) -> dict[str, frozen
     return {term: frozenset(others) for term, others in related.items()}
 
 
+def with_bigrams(terms: list[str]) -> list[str]:
+    """The terms, then each pair of neighbours as one term: "secur_forc" for "security forces"."""
+    return terms + [f"{a}_{b}" for a, b in zip(terms, terms[1:])]
+
+
+class TermWeights:
+    """Every term's BM25 contribution to every document of one index, worked out once at build.
+
+    rank-bm25 supplies the statistics (idf, term counts, lengths); a query then costs one
+    vector addition per term instead of rank-bm25's pass over every document.
+    """
+
+    def __init__(self, documents: list[list[str]], k1: float, b: float):
+        self.size = len(documents)
+        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.bm25 = None
+        # rank-bm25 divides by the corpus size and the mean length: both must be above zero.
+        if not any(documents):
+            return
+        self.bm25 = OkapiBM25(documents, k1=k1, b=b)
+        rows: dict[str, tuple[list[int], list[float]]] = {}
+        for doc, (counts, length) in enumerate(zip(self.bm25.doc_freqs, self.bm25.doc_len)):
+            norm = k1 * (1 - b + b * length / self.bm25.avgdl)
+            for term, count in counts.items():
+                docs, values = rows.setdefault(term, ([], []))
+                docs.append(doc)
+                values.append(self.bm25.idf[term] * count * (k1 + 1) / (count + norm))
+        self.postings = {t: (np.array(d), np.array(v)) for t, (d, v) in rows.items()}
+
+    def scores(self, query: dict[str, float]) -> np.ndarray:
+        total = np.zeros(self.size)
+        for term, weight in query.items():
+            posting = self.postings.get(term)
+            if posting is not None:
+                total[posting[0]] += weight * posting[1]
+        return total
+
+    def idf(self, term: str) -> float:
+        return self.bm25.idf.get(term, 0.0) if self.bm25 else 0.0
+
+
+@dataclass(frozen=True)
+class QuestionTerm:
+    term: str
+    decisive: bool  # a name or a number: content without it is about something else
+
+
 @dataclass(frozen=True)
 class Hit:
     index: int  # position of the passage in the corpus
@@ -43,39 +105,162 @@ class Hit:
 
 
 class Retriever:
-    """BM25 over a fixed list of texts. An empty list, or texts without any term, rank nothing."""
+    """BM25 over a fixed list of texts. An empty list, or texts without any term, rank nothing.
+
+    `sentences` gives each text's sentence spans (Passage.sentences); without them the texts
+    are segmented here. `bigram_weight` and `sentence_weight` at 0 turn those steps off.
+    """
 
     def __init__(self, texts: list[str], tokenizer: Tokenizer = DEFAULT_TOKENIZER,
-                 k1: float = 1.2, b: float = 0.75, expansion_weight: float = 0.4):
+                 k1: float = 1.2, b: float = 0.75, expansion_weight: float = 0.4,
+                 sentences: list[tuple[Span, ...]] | None = None,
+                 bigram_weight: float = BIGRAM_WEIGHT, sentence_weight: float = SENTENCE_WEIGHT,
+                 coverage_weight: float = COVERAGE_WEIGHT):
         self.tokenizer = tokenizer
         self.expansion_weight = expansion_weight
-        self.terms = [tokenizer.terms(t) for t in texts]
+        self.bigram_weight = bigram_weight
+        self.sentence_weight = sentence_weight
+        self.coverage_weight = coverage_weight
+        spans = [tokenizer.spans(t) for t in texts]
+        self.terms = [[term for _, _, term in s] for s in spans]
+        self.term_sets = [frozenset(t) for t in self.terms]
         self.vocabulary = {t for terms in self.terms for t in terms}
-        # rank-bm25 divides by the corpus size and the mean length: both must be above zero.
-        self.bm25 = OkapiBM25(self.terms, k1=k1, b=b) if self.vocabulary else None
+        self._near: dict[str, set[str]] | None = None  # built on the first unseen question term
+        self._initials: set[str] | None = None  # likewise, on the first unseen acronym
+        self.passages = TermWeights([self._indexed(t) for t in self.terms], k1, b)
+        if sentences is None:
+            sentences = [tuple(sentence_spans(t)) for t in texts]
+        self.sentence_terms, self.sentence_owner = _split_by_sentence(spans, sentences)
+        self.sentences = TermWeights([self._indexed(t) for t in self.sentence_terms], k1, b)
+
+    @classmethod
+    def for_passages(cls, passages, settings, tokenizer: Tokenizer = DEFAULT_TOKENIZER,
+                     **overrides) -> Retriever:
+        """The retriever over Passage objects, tuned by IndexSettings (fields it may not have yet
+        read with defaults); `overrides` replace single options, as the ablations do."""
+        options = dict(k1=getattr(settings, "bm25_k1", 1.2), b=getattr(settings, "bm25_b", 0.75),
+                       expansion_weight=getattr(settings, "expansion_weight", 0.4),
+                       bigram_weight=getattr(settings, "bigram_weight", BIGRAM_WEIGHT),
+                       sentence_weight=getattr(settings, "sentence_weight", SENTENCE_WEIGHT),
+                       coverage_weight=getattr(settings, "coverage_weight", COVERAGE_WEIGHT))
+        options.update(overrides)
+        return cls([p.text for p in passages], tokenizer, sentences=[p.sentences for p in passages],
+                   **options)
+
+    def _indexed(self, terms: list[str]) -> list[str]:
+        return with_bigrams(terms) if self.bigram_weight > 0 else terms
 
     def __len__(self) -> int:
         return len(self.terms)
 
     def query(self, text: str) -> dict[str, float]:
-        """The question's terms with their weights: its own at 1, synonyms found in the content below."""
+        """The question's terms with their weights: its own at 1, below them the content's terms
+        that stand for them: synonyms, and for a term the content lacks its near forms there."""
         weights = {term: 1.0 for term in self.tokenizer.terms(text)}
         if self.expansion_weight > 0:
-            groups = synonym_groups(self.tokenizer)
             for term in list(weights):
-                for other in groups.get(term, ()):
-                    if other in self.vocabulary and other not in weights:
-                        weights[other] = self.expansion_weight
+                for other in self.stand_ins(term):
+                    weights.setdefault(other, self.expansion_weight)
         return weights
 
+    def stand_ins(self, term: str) -> set[str]:
+        """Terms of the content that may stand for `term`: its synonyms, and when the content
+        lacks the term itself, its other forms there ("india" for "indian") or a one-letter
+        slip ("council" for "counil")."""
+        found = {t for t in self.related(term) if t in self.vocabulary}
+        if term not in self.vocabulary:
+            found |= self.near_forms(term)
+        return found
+
+    def question_terms(self, text: str) -> list[QuestionTerm]:
+        """The question's own terms, each marked decisive when it comes from a number or a
+        capitalised word (its first word is capitalised anyway, unless all capitals: "US")."""
+        first_letter = next((i for i, ch in enumerate(text) if ch.isalnum()), 0)
+        out: dict[str, bool] = {}
+        for start, end, term in self.tokenizer.spans(text):
+            raw = text[start:end]
+            named = raw[0].isupper() and (start > first_letter or (len(raw) > 1 and raw.isupper()))
+            out[term] = out.get(term, False) or named or raw[0].isdigit()
+        return [QuestionTerm(term, decisive) for term, decisive in out.items()]
+
+    def evidence(self, asked: list[QuestionTerm], passage: int) -> float:
+        """The idf-weighted share of the question's terms that the passage holds, a term
+        counting as held when it or a term standing for it is there. A common word the content
+        never uses ("went") weighs UNSEEN_WORD_SHARE of the rarest term: it is more often
+        another wording than another subject."""
+        present = self.term_sets[passage]
+        total = held = 0.0
+        for q in asked:
+            matches = [t for t in (q.term, *self.stand_ins(q.term)) if t in self.vocabulary]
+            weight = max((self.idf(t) for t in matches), default=UNSEEN_WORD_SHARE * self.idf_unseen())
+            total += weight
+            held += weight if any(t in present for t in matches) else 0.0
+        return held / total if total else 0.0
+
+    def mentions(self, term: str) -> bool:
+        """Does the content hold the term, a term that stands for it, another form of the
+        name ("british", "britain") or the words of an acronym ("SP": "Scottish Parliament")?"""
+        if term in self.vocabulary or self.stand_ins(term):
+            return True
+        if term.isalpha() and len(term) >= NAME_PREFIX and self._near_forms_loose(term):
+            return True
+        return term.isalpha() and term.casefold() in self._acronyms()
+
+    def _near_forms_loose(self, term: str) -> bool:
+        start = term[:NAME_PREFIX]
+        return any(t.startswith(start) for t in self.vocabulary)
+
+    def _acronyms(self) -> set[str]:
+        """Initials of every run of two to five neighbouring terms: "public private partnership" -> "ppp"."""
+        if self._initials is None:
+            self._initials = set()
+            for terms in self.sentence_terms:
+                letters = "".join(t[0] for t in terms)
+                for size in range(2, 6):
+                    self._initials.update(letters[i:i + size] for i in range(len(letters) - size + 1))
+        return self._initials
+
+    def near_forms(self, term: str) -> set[str]:
+        if len(term) < MIN_SHARED_PREFIX or not term.isalpha():
+            return set()
+        if self._near is None:
+            self._near = _near_form_index(self.vocabulary)
+        found = set()
+        for key in _near_keys(term):
+            found |= self._near.get(key, set())
+        return found - {term}
+
+    def _with_bigrams(self, query: dict[str, float]) -> dict[str, float]:
+        own = [t for t, w in query.items() if w == 1.0]
+        weighted = dict(query)
+        if self.bigram_weight > 0:
+            for pair in with_bigrams(own)[len(own):]:
+                weighted.setdefault(pair, self.bigram_weight)
+        return weighted
+
     def scores(self, query: dict[str, float]) -> np.ndarray:
-        if self.bm25 is None:
-            return np.zeros(len(self.terms))
-        total = np.zeros(len(self.terms))
-        for term, weight in query.items():
-            if term in self.vocabulary:
-                total += weight * self.bm25.get_scores([term])
+        """Each passage's score: its own BM25 fused with its best sentence's, each scaled to 0..1,
+        plus the share of the question it holds."""
+        weighted = self._with_bigrams(query)
+        total = self.passages.scores(weighted)
+        if not len(total):
+            return total
+        if self.sentence_weight > 0:
+            best = np.zeros(len(total))
+            np.maximum.at(best, self.sentence_owner, self.sentences.scores(weighted))
+            total = (1 - self.sentence_weight) * _scaled(total) + self.sentence_weight * _scaled(best)
+        if self.coverage_weight > 0 and total.max() > 0:
+            total = total + self.coverage_weight * self.coverage(query)
         return total
+
+    def coverage(self, query: dict[str, float]) -> np.ndarray:
+        """Per passage, the idf-weighted share of the question's own terms (those of the content) it holds."""
+        own = [t for t, w in query.items() if w == 1.0 and t in self.vocabulary]
+        weights = np.array([self.idf(t) for t in own])
+        if not own or weights.sum() <= 0:
+            return np.zeros(len(self.terms))
+        held = np.array([[t in terms for t in own] for terms in self.term_sets], dtype=float)
+        return held @ (weights / weights.sum())
 
     def search(self, text: str, k: int = 3) -> list[Hit]:
         scores = self.scores(self.query(text))
@@ -83,7 +268,7 @@ class Retriever:
         return [Hit(int(i), float(scores[i])) for i in order if scores[i] > 0]
 
     def idf(self, term: str) -> float:
-        return self.bm25.idf.get(term, 0.0) if self.bm25 else 0.0
+        return self.passages.idf(term)
 
     def idf_unseen(self) -> float:
         """The idf a term absent from every passage would have."""
@@ -92,3 +277,58 @@ class Retriever:
 
     def related(self, term: str) -> frozenset[str]:
         return synonym_groups(self.tokenizer).get(term, frozenset())
+
+
+def _shorter(term: str) -> set[str]:
+    return {term[:i] + term[i + 1:] for i in range(len(term))}
+
+
+def _swapped(term: str) -> set[str]:
+    return {term[:i] + "?" + term[i + 1:] for i in range(len(term))}
+
+
+def _near_keys(term: str) -> set[str]:
+    """What a question's term looks up, to find the content's terms one slip away ("counil",
+    "council"; "frensh", "french") or starting with it ("india", "indian"), or its own start
+    ("californian", "california")."""
+    keys = {"-" + k for k in _shorter(term)} | {"+" + term} | _swapped(term) | {"^" + term}
+    keys |= {"=" + term[:end] for end in range(MIN_SHARED_PREFIX, len(term))}
+    return keys
+
+
+def _near_form_index(vocabulary: set[str]) -> dict[str, set[str]]:
+    """The content's terms under the keys `_near_keys` looks up: "-" a term one letter longer
+    than the question's, "+" one letter shorter, "?" one letter different."""
+    index: dict[str, set[str]] = {}
+    for term in vocabulary:
+        if len(term) < MIN_SHARED_PREFIX or not term.isalpha():
+            continue
+        keys = {"-" + term} | {"+" + k for k in _shorter(term)} | _swapped(term) | {"=" + term}
+        keys |= {"^" + term[:end] for end in range(MIN_SHARED_PREFIX, len(term))}
+        for key in keys:
+            index.setdefault(key, set()).add(term)
+    return index
+
+
+def _scaled(scores: np.ndarray) -> np.ndarray:
+    top = scores.max()
+    return scores / top if top > 0 else scores
+
+
+def _split_by_sentence(spans: list[list[tuple[int, int, str]]],
+                       sentences: list[tuple[Span, ...]]) -> tuple[list[list[str]], np.ndarray]:
+    """Each sentence's terms (from the passage's tokens, by offset) and the passage it belongs to."""
+    terms: list[list[str]] = []
+    owner: list[int] = []
+    for passage, (tokens, bounds) in enumerate(zip(spans, sentences)):
+        bounds = bounds or ((0, tokens[-1][1] if tokens else 0),)
+        ends = [end for _, end in bounds]
+        pieces: list[list[str]] = [[] for _ in bounds]
+        current = 0
+        for start, _, term in tokens:
+            while current < len(ends) - 1 and start >= ends[current]:
+                current += 1
+            pieces[current].append(term)
+        terms.extend(pieces)
+        owner.extend([passage] * len(pieces))
+    return terms, np.array(owner, dtype=int)

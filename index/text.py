@@ -42,6 +42,16 @@ def stopwords() -> frozenset[str]:
 
 
 @lru_cache(maxsize=1)
+def irregular_forms() -> dict[str, str]:
+    """Irregular form -> its base ("built" -> "build", "children" -> "child"), from data/irregular.txt."""
+    forms = {}
+    for line in _load_words("irregular.txt"):
+        base, _, others = line.partition(":")
+        forms.update((form, base.strip()) for form in others.split())
+    return forms
+
+
+@lru_cache(maxsize=1)
 def _stemmer() -> Stemmer.Stemmer:
     return Stemmer.Stemmer("english")
 
@@ -54,6 +64,13 @@ class TokenizerOptions:
     stopwords: bool = True
     numbers: bool = True  # "12,000" -> "12000"; "48%" -> "48"
     acronyms: bool = True  # "US", "IS" stay distinct from the stopwords "us", "is"
+    irregular: bool = True  # "went" -> "go", "built" -> "build", "children" -> "child"
+    accents: bool = True  # "Temür" -> "temur", "Piñera" -> "pinera": questions are often typed without
+
+
+def strip_accents(word: str) -> str:
+    """The word without its combining marks; letters of other scripts stay as they are."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", word) if not unicodedata.combining(ch))
 
 
 def normalise_number(token: str) -> str:
@@ -94,10 +111,14 @@ class Tokenizer:
         word = unicodedata.normalize("NFKC", raw).translate(_QUOTES)
         if opts.casefold:
             word = word.casefold()
+        if opts.accents and not word.isascii():
+            word = strip_accents(word)
         if word.endswith("'s"):
             word = word[:-2]
         if word.casefold() in stop:
             return None
+        if opts.irregular:
+            word = irregular_forms().get(word.casefold(), word)
         return stem(word) if stem else word
 
 

@@ -40,6 +40,13 @@ async def respond(interaction: discord.Interaction, work: Awaitable[Reply], *, e
         await interaction.response.send_message(**kwargs, ephemeral=ephemeral or reply.ephemeral)
 
 
-def all_commands() -> list[discord.app_commands.Command]:
-    from . import admin, ask, summary
-    return [*ask.COMMANDS, *summary.COMMANDS, *admin.COMMANDS]
+async def answers_here(interaction: discord.Interaction) -> bool:
+    """app_commands check: questions in direct messages only when VERBATIM_ANSWER_DMS is on."""
+    if interaction.guild_id is None and not interaction.client.settings.answer_dms:  # type: ignore[attr-defined]
+        raise discord.app_commands.NoPrivateMessage()
+    return True
+
+
+def all_commands() -> list[discord.app_commands.Command | discord.app_commands.Group]:
+    from . import admin, ask, content, summary
+    return [*ask.COMMANDS, *summary.COMMANDS, *admin.COMMANDS, *content.COMMANDS]

@@ -10,11 +10,12 @@ from discord import app_commands
 from .. import rendering
 from ..errors import user_message
 from ..replies import Reply
-from . import respond
+from . import answers_here, respond
 
 log = logging.getLogger(__name__)
 
 HELP = "Ask me a question about the content, e.g. `@Verbatim how many died?` or `/ask`."
+NO_DMS = "I answer questions in servers, not in direct messages."
 
 
 async def ask_cooldown(interaction: discord.Interaction) -> bool:
@@ -27,6 +28,7 @@ async def ask_cooldown(interaction: discord.Interaction) -> bool:
 @app_commands.command(name="ask", description="Ask about the content; the answer comes in its own words.")
 @app_commands.describe(question="Your question", private="Only you see the answer (default: no)")
 @app_commands.check(ask_cooldown)
+@app_commands.check(answers_here)  # first (checks run bottom-up): a refused DM spends no cooldown
 async def ask(interaction: discord.Interaction, question: str, private: bool = False) -> None:
     handlers = interaction.client.handlers  # type: ignore[attr-defined]
     await respond(interaction, handlers.ask(question, guild_id=interaction.guild_id), ephemeral=private)
@@ -49,7 +51,11 @@ async def on_message(client, message: discord.Message) -> None:
     in_answer_channel = message.channel.id in channel_ids or \
         getattr(message.channel, "parent_id", None) in channel_ids
     question = question_in(message, client.user.id)
-    if not mentioned and not (in_answer_channel and "?" in question):
+    direct = message.guild is None  # every message in a DM is addressed to the bot
+    if direct and not client.settings.answer_dms:
+        await _reply(message, Reply.notice(NO_DMS))
+        return
+    if not mentioned and not direct and not (in_answer_channel and "?" in question):
         return
     if not question:
         await _reply(message, Reply.notice(HELP))

@@ -1,7 +1,18 @@
 """`summary`: the content in its own sentences."""
 from __future__ import annotations
 
+import argparse
 import json
+
+
+def positive(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
 
 
 def register(commands) -> None:
@@ -9,11 +20,12 @@ def register(commands) -> None:
 
     summary = commands.add_parser("summary", help="summarise the content in its own sentences")
     length = summary.add_mutually_exclusive_group()
-    length.add_argument("--sentences", type=int, metavar="N")
-    length.add_argument("--chars", type=int, metavar="N")
-    summary.add_argument("--document", metavar="D")
-    summary.add_argument("--section", metavar="S")
-    summary.add_argument("--topic", metavar="T")
+    length.add_argument("--sentences", type=positive, metavar="N", help="how many sentences (default 3)")
+    length.add_argument("--chars", type=positive, metavar="N",
+                        help="at most N characters, the sentences joined by spaces")
+    summary.add_argument("--document", metavar="D", help="only this document (file name or title)")
+    summary.add_argument("--section", metavar="S", help="only the section under this heading")
+    summary.add_argument("--topic", metavar="T", help="the sentences most about T, in order")
     summary.add_argument("--json", action="store_true")
     add_index_options(summary)
     summary.set_defaults(run=run_summary)

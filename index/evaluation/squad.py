@@ -23,7 +23,8 @@ from ..documents import Block, Document
 from ..passages import split_passages
 from ..settings import IndexSettings
 from ..store import Snapshot, Version
-from ..text import Tokenizer, TokenizerOptions
+from ..retrieval import Retriever
+from ..text import DEFAULT_TOKENIZER, Tokenizer, TokenizerOptions
 
 WORD = re.compile(r"\w+")
 
@@ -134,14 +135,14 @@ def baseline_ranking(paragraphs: list[str]):
 
 
 def evaluate(data: list[dict], settings: IndexSettings, answers: bool = True,
-             tokenizer: Tokenizer | None = None) -> dict:
+             tokenizer: Tokenizer | None = None, retrieval: dict | None = None) -> dict:
+    """`tokenizer` and `retrieval` (Retriever options) replace the defaults, for the ablations."""
     ours, base, refusals = Tally(), Tally(), RefusalTally()
     for article in data:
         loaded = article_version(article, settings)
-        if tokenizer is not None:
-            loaded.retriever = type(loaded.retriever)(
-                [p.text for p in loaded.passages], tokenizer, settings.bm25_k1, settings.bm25_b,
-                settings.expansion_weight)
+        if tokenizer is not None or retrieval:
+            loaded.retriever = Retriever.for_passages(loaded.passages, settings,
+                                                      tokenizer or DEFAULT_TOKENIZER, **(retrieval or {}))
         baseline = baseline_ranking([p["context"] for p in article["paragraphs"]])
         for number, paragraph in enumerate(article["paragraphs"], start=1):
             for qa in paragraph["qas"]:
@@ -172,7 +173,12 @@ def _score_question(loaded, baseline, qa, gold, ours, base, refusals, answers) -
     base.add_rank(rank_of(baseline(qa["question"]), gold))
 
 
-ABLATIONS = ("casefold", "stem", "stopwords", "numbers", "acronyms")
+ABLATIONS = ("casefold", "stem", "stopwords", "numbers", "acronyms", "irregular", "accents")
+# Retrieval steps, each switched off by one Retriever option.
+RETRIEVAL_ABLATIONS = {"synonyms and near forms": {"expansion_weight": 0.0},
+                       "bigrams": {"bigram_weight": 0.0},
+                       "sentence fusion": {"sentence_weight": 0.0},
+                       "coverage": {"coverage_weight": 0.0}}
 
 
 def main(args) -> int:
@@ -186,8 +192,8 @@ def main(args) -> int:
         for step in ABLATIONS:
             off = Tokenizer(TokenizerOptions(**{step: False}))
             results[f"without {step}"] = evaluate(data, settings, answers=False, tokenizer=off)["verbatim"]
-        no_expansion = replace_settings(settings, expansion_weight=0.0)
-        results["without synonyms"] = evaluate(data, no_expansion, answers=False)["verbatim"]
+        for step, off in RETRIEVAL_ABLATIONS.items():
+            results[f"without {step}"] = evaluate(data, settings, answers=False, retrieval=off)["verbatim"]
     results["seconds"] = round(time.perf_counter() - started, 1)
     if args.json:
         print(json.dumps(results))
@@ -196,19 +202,15 @@ def main(args) -> int:
     return 0
 
 
-def replace_settings(settings: IndexSettings, **changes) -> IndexSettings:
-    return settings.model_copy(update=changes)
-
-
 def _print_table(results: dict) -> None:
     full = results["full"]
-    print(f"{'setup':<22} {'top-1':>6} {'top-3':>6} {'MRR':>6} {'EM':>6} {'F1':>6}")
+    print(f"{'setup':<32} {'top-1':>6} {'top-3':>6} {'MRR':>6} {'EM':>6} {'F1':>6}")
     rows = {"verbatim": full["verbatim"], "rank-bm25 baseline": full["rank-bm25 baseline"]}
     rows.update({k: v for k, v in results.items() if k.startswith("without")})
     for name, f in rows.items():
         em = f"{f['em']:.3f}" if "em" in f else "-"
         f1 = f"{f['f1']:.3f}" if "f1" in f else "-"
-        print(f"{name:<22} {f['top1']:>6.3f} {f['top3']:>6.3f} {f['mrr']:>6.3f} {em:>6} {f1:>6}")
+        print(f"{name:<32} {f['top1']:>6.3f} {f['top3']:>6.3f} {f['mrr']:>6.3f} {em:>6} {f1:>6}")
     print(f"questions: {full['verbatim']['questions']}; EM by kind: {full['verbatim'].get('em_by_kind')}")
     if "refusals" in full:
         print("refusals:", json.dumps(full["refusals"]))

@@ -6,12 +6,17 @@ same `summaries.summarize` the bot uses, so these figures measure the product. L
 three sentences, by the same sentence splitter) is scored in the same run. ROUGE F1 x 100 from
 rouge-score with `use_stemmer=True`; Lsum is computed with one sentence a line, as in the papers.
 Output length moves ROUGE F1 a lot, so words out stand beside every score.
+
+With --ablate, the product is also scored with each part of its sentence score switched off
+(position, centrality, length, quotation), to show what each one is worth on news.
 """
 from __future__ import annotations
 
 import json
+import math
 import sys
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -86,18 +91,46 @@ class Figures:
                 "words_out": round(self.words / n, 1), "sentences_out": round(self.sentences / n, 2)}
 
 
-def evaluate(stories: list[Story]) -> list[dict]:
+# Each part of the sentence score at the value that makes it count for nothing.
+ABLATIONS = {
+    "no position": {"LEAD_HALF_LIFE": math.inf},
+    "no centrality": {"CENTRALITY_FLOOR": math.inf},
+    "no length": {"FULL_SENTENCE_WORDS": 1, "LENGTH_DAMPING": 0.0},
+    "no quotation": {"QUOTATION_PENALTY": 0.0},
+}
+
+
+@contextmanager
+def switched(settings: dict):
+    saved = {name: getattr(summaries, name) for name in settings}
+    try:
+        for name, value in settings.items():
+            setattr(summaries, name, value)
+        yield
+    finally:
+        for name, value in saved.items():
+            setattr(summaries, name, value)
+
+
+def evaluate(stories: list[Story], ablate: bool = False) -> list[dict]:
     from rouge_score import rouge_scorer
 
     scorer = rouge_scorer.RougeScorer(list(METRICS), use_stemmer=True)
-    systems = {"verbatim": ours, "lead-3": lead}
-    figures = {name: Figures(name) for name in systems}
-    for story in stories:
-        reference = "\n".join(story.highlights)
-        for name, summarise in systems.items():
+    references = ["\n".join(story.highlights) for story in stories]
+
+    def score(name: str, summarise) -> dict:
+        figures = Figures(name)
+        for story, reference in zip(stories, references):
             picked = summarise(story.article)
-            figures[name].add(scorer.score(reference, "\n".join(picked)), picked)
-    return [f.as_dict() for f in figures.values()]
+            figures.add(scorer.score(reference, "\n".join(picked)), picked)
+        return figures.as_dict()
+
+    rows = [score("verbatim", ours), score("lead-3", lead)]
+    if ablate:
+        for name, settings in ABLATIONS.items():
+            with switched(settings):
+                rows.append(score(f"verbatim, {name}", ours))
+    return rows
 
 
 def main(args) -> int:
@@ -106,14 +139,14 @@ def main(args) -> int:
     if not stories:
         print(f"{args.file}: no stories", file=sys.stderr)
         return 2
-    rows = evaluate(stories)
+    rows = evaluate(stories, ablate=getattr(args, "ablate", False))
     if args.json:
         print(json.dumps({"file": str(args.file), "stories": len(stories), "systems": rows}))
         return 0
     print(f"{len(stories)} stories from {args.file} (ROUGE F1 x 100, rouge-score, use_stemmer=True)")
-    print(f"{'system':<10} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'words out':>10} {'sentences':>10}")
+    print(f"{'system':<26} {'R-1':>6} {'R-2':>6} {'R-Lsum':>7} {'words out':>10} {'sentences':>10}")
     for row in rows:
-        print(f"{row['system']:<10} {row['rouge1']:>6.2f} {row['rouge2']:>6.2f} {row['rougeLsum']:>7.2f} "
+        print(f"{row['system']:<26} {row['rouge1']:>6.2f} {row['rouge2']:>6.2f} {row['rougeLsum']:>7.2f} "
               f"{row['words_out']:>10.1f} {row['sentences_out']:>10.2f}")
     print(f"({time.perf_counter() - started:.1f} s)")
     return 0

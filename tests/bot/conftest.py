@@ -31,6 +31,12 @@ def engine(index_settings) -> Engine:
 
 
 @pytest.fixture
+def guild_engine(standin, index_settings):
+    """The engine of the stand-in's server's own corpus (the bot creates it on first use)."""
+    return Engine.from_settings(index_settings, corpus=f"guild-{standin.guild_id}")
+
+
+@pytest.fixture
 async def standin():
     server = await StandIn().start()
     yield server

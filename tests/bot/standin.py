@@ -2,8 +2,9 @@
 
 Just enough of Discord for the real discord.py client: login, the application, command sync,
 interaction callbacks and follow-ups, channel messages, a gateway that identifies, resumes and
-dispatches events. Everything the bot sends is recorded for the tests to inspect; events are
-injected with `interaction()` and `message()`. See /work/shared/notes/discord-loopback.md.
+dispatches events, and a CDN on a port of its own serving the files attached to commands (as
+Discord delivers attachments: a URL and an announced size). Everything the bot sends is recorded
+for the tests to inspect; events are injected with `interaction()` and `message()`. See /work/shared/notes/discord-loopback.md.
 """
 from __future__ import annotations
 
@@ -69,6 +70,7 @@ class StandIn:
         self.bot_user = user(snowflake(), "Verbatim", bot=True)
         self.owner = user(snowflake(), "Owner")
         self.guild_id = snowflake()
+        self.other_guild_id = snowflake()  # a second server the bot is in
         self.channel_id = snowflake()
         self.moderator_role_id = snowflake()
         self.requests: list[Request] = []
@@ -83,6 +85,10 @@ class StandIn:
         self._by_token: dict[str, list[Request]] = {}
         self._runner: web.AppRunner | None = None
         self.port = 0
+        self.cdn_files: dict[str, bytes] = {}  # path on the CDN -> body
+        self.cdn_requests: list[str] = []  # paths the bot downloaded
+        self._cdn_runner: web.AppRunner | None = None
+        self.cdn_port = 0
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -95,13 +101,21 @@ class StandIn:
         site = web.TCPSite(self._runner, "127.0.0.1", 0)
         await site.start()
         self.port = site._server.sockets[0].getsockname()[1]
+        cdn = web.Application()
+        cdn.router.add_get("/attachments/{tail:.*}", self._cdn)
+        self._cdn_runner = web.AppRunner(cdn, access_log=None)
+        await self._cdn_runner.setup()
+        cdn_site = web.TCPSite(self._cdn_runner, "127.0.0.1", 0)
+        await cdn_site.start()
+        self.cdn_port = cdn_site._server.sockets[0].getsockname()[1]
         return self
 
     async def stop(self) -> None:
         if self._socket is not None:
             await self._socket.close()
-        if self._runner is not None:
-            await self._runner.cleanup()
+        for runner in (self._runner, self._cdn_runner):
+            if runner is not None:
+                await runner.cleanup()
 
     @property
     def api_base(self) -> str:
@@ -237,6 +251,26 @@ class StandIn:
             msg["type"] = 19
         return msg
 
+    # -- the CDN ------------------------------------------------------------------------------
+
+    def attachment(self, filename: str, data: bytes, size: int | None = None,
+                   content_type: str = "text/plain; charset=utf-8") -> dict:
+        """An attachment payload whose URL the CDN serves data at; size is what Discord announces
+        (by default the real size)."""
+        aid = snowflake()
+        path = f"/attachments/{self.channel_id}/{aid}/{filename}"
+        self.cdn_files[path] = data
+        url = f"http://127.0.0.1:{self.cdn_port}{path}"
+        return {"id": str(aid), "filename": filename, "size": len(data) if size is None else size,
+                "url": url, "proxy_url": url, "content_type": content_type}
+
+    async def _cdn(self, request: web.Request) -> web.StreamResponse:
+        self.cdn_requests.append(request.path)
+        data = self.cdn_files.get(request.path)
+        if data is None:
+            return web.Response(status=404, text="not found")
+        return web.Response(body=data, content_type="application/octet-stream")
+
     # -- gateway ----------------------------------------------------------------------------
 
     async def _gateway(self, request: web.Request) -> web.WebSocketResponse:
@@ -267,10 +301,12 @@ class StandIn:
         self.intents = data.get("intents", 0)
         self._events.clear()
         await self._send(ws, "READY", {
-            "v": 10, "user": self.bot_user, "guilds": [{"id": str(self.guild_id), "unavailable": True}],
+            "v": 10, "user": self.bot_user, "guilds": [{"id": str(g), "unavailable": True}
+                                                       for g in (self.guild_id, self.other_guild_id)],
             "session_id": self._session, "resume_gateway_url": self.gateway_url,
             "application": {"id": str(self.app_id), "flags": 0}, "private_channels": [], "relationships": []})
-        await self._send(ws, "GUILD_CREATE", self._guild())
+        for guild_id in (self.guild_id, self.other_guild_id):
+            await self._send(ws, "GUILD_CREATE", self._guild(guild_id))
 
     async def _resumed(self, ws, data: dict) -> None:
         if data.get("session_id") != self._session:
@@ -281,14 +317,15 @@ class StandIn:
                 await ws.send_str(json.dumps(event))
         await self._send(ws, "RESUMED", {})
 
-    def _guild(self) -> dict:
-        everyone = {"id": str(self.guild_id), "name": "@everyone", "permissions": str(SEND_MESSAGES),
+    def _guild(self, guild_id: int) -> dict:
+        channel_id = self.channel_id if guild_id == self.guild_id else guild_id + 1
+        everyone = {"id": str(guild_id), "name": "@everyone", "permissions": str(SEND_MESSAGES),
                     "position": 0, "color": 0, "hoist": False, "managed": False, "mentionable": False, "flags": 0}
         moderators = {**everyone, "id": str(self.moderator_role_id), "name": "Moderators", "position": 1}
-        return {"id": str(self.guild_id), "name": "Test server", "owner_id": self.owner["id"], "icon": None,
-                "roles": [everyone, moderators], "emojis": [], "stickers": [], "features": [],
-                "channels": [{"id": str(self.channel_id), "type": 0, "name": "general", "position": 0,
-                              "permission_overwrites": [], "guild_id": str(self.guild_id)}],
+        return {"id": str(guild_id), "name": f"Test server {guild_id % 1000}", "owner_id": self.owner["id"],
+                "icon": None, "roles": [everyone, moderators], "emojis": [], "stickers": [], "features": [],
+                "channels": [{"id": str(channel_id), "type": 0, "name": "general", "position": 0,
+                              "permission_overwrites": [], "guild_id": str(guild_id)}],
                 "threads": [], "members": [{"user": self.bot_user, "roles": [], "joined_at": iso_now(),
                                             "deaf": False, "mute": False, "flags": 0}],
                 "member_count": 2, "large": False, "unavailable": False, "voice_states": [], "presences": [],
@@ -322,42 +359,66 @@ class StandIn:
 
     async def interaction(self, name: str, options: dict | None = None, *, user_id: int = 1001,
                           permissions: int = SEND_MESSAGES, roles=(), kind: int = 2,
-                          focused: str | None = None) -> dict:
-        """Send INTERACTION_CREATE for a slash command (kind 2) or an autocomplete (kind 4)."""
-        opts = []
+                          focused: str | None = None, guild_id: int | None = None, dm: bool = False) -> dict:
+        """Send INTERACTION_CREATE for a slash command (kind 2) or an autocomplete (kind 4).
+
+        `name` may be "group sub" (e.g. "content add"); an option whose value is an attachment()
+        payload is sent as an attachment, as Discord does (its id, and the payload under resolved).
+        `dm` sends it from a direct message; `guild_id` from another server."""
+        opts, resolved = [], {}
         for key, value in (options or {}).items():
-            kind_of = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
-            opt = {"name": key, "type": kind_of, "value": value}
+            if isinstance(value, dict) and "filename" in value:
+                opt = {"name": key, "type": 11, "value": value["id"]}
+                resolved[value["id"]] = value
+            else:
+                kind_of = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
+                opt = {"name": key, "type": kind_of, "value": value}
             if key == focused:
                 opt["focused"] = True
             opts.append(opt)
+        group, _, sub = name.partition(" ")
+        if sub:
+            opts = [{"name": sub, "type": 1, "options": opts}]
+        data = {"id": str(snowflake()), "name": group, "type": 1, "options": opts}
+        if resolved:
+            data["resolved"] = {"attachments": resolved}
         iid = snowflake()
+        guild_id = guild_id or self.guild_id
         payload = {
             "id": str(iid), "application_id": str(self.app_id), "type": kind, "token": f"tok{iid}",
-            "version": 1, "attachment_size_limit": 8 * 1024 * 1024, "guild_id": str(self.guild_id),
-            "channel_id": str(self.channel_id), "channel": {"id": str(self.channel_id), "type": 0},
-            "member": self.member(user_id, permissions, roles), "app_permissions": str(SEND_MESSAGES),
-            "locale": "en-US", "guild_locale": "en-US", "entitlements": [], "context": 0,
-            "authorizing_integration_owners": {"0": str(self.guild_id)},
-            "data": {"id": str(snowflake()), "name": name, "type": 1, "options": opts},
+            "version": 1, "attachment_size_limit": 8 * 1024 * 1024, "app_permissions": str(SEND_MESSAGES),
+            "locale": "en-US", "entitlements": [], "data": data,
         }
+        if dm:
+            payload.update(channel_id=str(user_id + 7), channel={"id": str(user_id + 7), "type": 1},
+                           user=user(user_id, f"user{user_id % 1000}"), context=1,
+                           authorizing_integration_owners={"1": str(user_id)})
+        else:
+            channel_id = self.channel_id if guild_id == self.guild_id else guild_id + 1
+            payload.update(guild_id=str(guild_id), channel_id=str(channel_id), channel={"id": str(channel_id), "type": 0},
+                           member=self.member(user_id, permissions, roles), guild_locale="en-US", context=0,
+                           authorizing_integration_owners={"0": str(guild_id)})
         self.sent_at[str(iid)] = time.perf_counter()
         await self.dispatch("INTERACTION_CREATE", payload)
         return payload
 
     async def message(self, content: str, *, user_id: int = 1001, mention: bool = False,
-                      channel_id: int | None = None) -> dict:
+                      channel_id: int | None = None, dm: bool = False) -> dict:
         """Send MESSAGE_CREATE. As Discord does, content is blanked for a bot without the
-        message_content intent unless the message mentions it."""
+        message_content intent unless the message mentions it or is a direct message."""
         mid = snowflake()
         if mention:
             content = f"<@{self.bot_user['id']}> {content}"
-        visible = mention or bool(getattr(self, "intents", 0) & (1 << 15))
-        payload = {"id": str(mid), "channel_id": str(channel_id or self.channel_id), "guild_id": str(self.guild_id),
+        visible = mention or dm or bool(getattr(self, "intents", 0) & (1 << 15))
+        payload = {"id": str(mid), "channel_id": str(channel_id or self.channel_id),
                    "author": user(user_id, f"user{user_id % 1000}"),
-                   "member": {"roles": [], "joined_at": iso_now(), "deaf": False, "mute": False, "flags": 0},
                    "content": content if visible else "", "timestamp": iso_now(), "edited_timestamp": None,
                    "tts": False, "mention_everyone": False, "mentions": [self.bot_user] if mention else [],
                    "mention_roles": [], "attachments": [], "embeds": [], "pinned": False, "type": 0, "flags": 0}
+        if dm:
+            payload["channel_id"] = str(channel_id or user_id + 7)
+        else:
+            payload.update(guild_id=str(self.guild_id), member={"roles": [], "joined_at": iso_now(), "deaf": False,
+                                                                "mute": False, "flags": 0})
         await self.dispatch("MESSAGE_CREATE", payload)
         return payload

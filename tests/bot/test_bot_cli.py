@@ -97,3 +97,36 @@ async def test_sync_command_and_the_entry_point(standin, index_settings, tmp_pat
         with contextlib.suppress(asyncio.CancelledError):
             await task
     assert not [r for r in standin.requests if isinstance(r, Request) and r.method == "PUT"][1:]
+
+
+def test_console_content_commands(index_settings, tmp_path):
+    """The console moderates its corpus (--corpus): add, list, remove, history, rollback, and
+    refusals that change nothing."""
+    from index.store import Store
+
+    article = tmp_path / "storks.txt"
+    article.write_bytes(b"Storks over Zanzibar\n\nThe lighthouse keeper, Amina Oyelaran, counted 4,312 "
+                        b"migrating storks over Zanzibar in the spring of 2019.\n")
+    (tmp_path / "empty.md").write_bytes(b"")
+    lines = [f"/content add {article}", "/content list", "How many storks did the lighthouse keeper count?",
+             f"/content add {article}", f"/content add {tmp_path / 'empty.md'}", "/content remove storks.txt",
+             "/content history", "/content rollback 2", "/content rollback x", "/content frobnicate"]
+    done = run_bot(["--console", "--corpus", "console-test"], env_for(index_settings), tmp_path,
+                   "\n".join(lines) + "\n")
+    assert done.returncode == 0, done.stderr
+    out = done.stdout
+    assert "Added storks.txt: content version 2" in out  # version 1: a copy of the content files
+    assert "storks.txt: Storks over Zanzibar; 1 passage; added by console" in out
+    assert "Answer: 4,312" in out
+    assert "storks.txt is already in corpus console-test (same text)" in out
+    assert "the file is empty" in out
+    assert "Removed storks.txt: content version 3" in out
+    assert "v3 (live):" in out and "-storks.txt" in out
+    assert "Rolled back to version 2: content version 4" in out
+    assert "Rollback takes a version number" in out and "Use /content add PATH" in out
+    assert "Traceback" not in done.stderr
+    store = Store(index_settings.index_path)
+    assert store.live_version("console-test").number == 4
+    assert store.live_version("default").number == Store(index_settings.index_path).live_version("default").number
+    results = [e["result"] for e in store.audit_log("console-test")]
+    assert sum(r.startswith("failed: ") for r in results) == 2  # the duplicate and the empty file

@@ -9,6 +9,19 @@ from .standin import MANAGE_GUILD, Request
 EPHEMERAL = 64
 
 
+def is_final(response: Request) -> bool:
+    """The reply that ends a change: its result (an embed) or its error, not a progress line."""
+    payload = response.payload
+    return bool(payload.get("embeds")) or "…" not in (payload.get("content") or "…")
+
+
+async def wait_final(standin, interaction: dict) -> list[Request]:
+    """Every response to a change (defer, progress edits), up to and including the final one."""
+    await standin.wait_for(lambda r: isinstance(r, Request) and any(
+        is_final(x) for x in standin.responses_to(interaction)[1:]), what="the end of a change")
+    return standin.responses_to(interaction)
+
+
 def is_ephemeral(response: Request) -> bool:
     return bool(response.payload.get("flags", 0) & EPHEMERAL)
 
@@ -17,7 +30,7 @@ def no_mentions(response: Request) -> bool:
     return response.payload.get("allowed_mentions") == {"parse": []}
 
 
-async def test_ask_posts_an_embed_with_answer_and_quote(standin, start_bot, engine):
+async def test_ask_posts_an_embed_with_answer_and_quote(standin, start_bot, engine, guild_engine):
     await start_bot()
     expected = engine.ask("How many people died in the Paris attacks?")
     interaction = await standin.interaction("ask", {"question": "How many people died in the Paris attacks?"})
@@ -32,7 +45,8 @@ async def test_ask_posts_an_embed_with_answer_and_quote(standin, start_bot, engi
     assert "> " in embed["description"]
     assert best.text.split()[0] in embed["description"]
     assert best.document in embed["description"]  # cited
-    assert embed["footer"]["text"] == f"content version {expected.version}"
+    # the server's own corpus, made on first use: a copy of the default content
+    assert embed["footer"]["text"] == f"content version {guild_engine.stats().version}"
     assert no_mentions(response)
 
 
@@ -81,49 +95,46 @@ async def test_status(standin, start_bot, engine):
     assert "Latency" in fields
 
 
-async def test_reindex_defers_and_follows_up(standin, start_bot, engine):
+async def test_reindex_defers_shows_progress_and_ends_with_the_summary(standin, start_bot, guild_engine):
     await start_bot()
-    before = engine.store.live_version(engine.corpus).number
+    await standin.wait_response(await standin.interaction("status"))  # the server's corpus now exists
+    before = guild_engine.store.live_version(guild_engine.corpus).number
     interaction = await standin.interaction("reindex", permissions=MANAGE_GUILD)
-    defer, follow_up = await standin.wait_response(interaction, count=2)
-    assert defer.body["type"] == 5
-    assert follow_up.path.startswith(f"/webhooks/{standin.app_id}/")
-    embed = follow_up.payload["embeds"][0]
-    fields = {f["name"]: f["value"] for f in embed["fields"]}
-    assert {"Documents", "Passages", "Time"} <= set(fields)
-    assert engine.store.live_version(engine.corpus).number == before + 1
-    assert no_mentions(follow_up)
+    responses = await wait_final(standin, interaction)
+    defer, *progress, final = responses
+    assert defer.body["type"] == 5 and is_ephemeral(defer)
+    assert all(r.method == "PATCH" and r.path.endswith("/messages/@original") for r in [*progress, final])
+    assert all("documents" in r.payload["content"] for r in progress)
+    embed = final.payload["embeds"][0]
+    assert embed["title"] == f"Reindexed: content version {before + 1}"
+    assert embed["description"].startswith(f"version {before + 1}: ")  # the ChangeReport's summary
+    assert {"Documents", "Passages", "Time"} <= {f["name"] for f in embed["fields"]}
+    assert final.payload["content"] is None or final.payload["content"] == ""
+    assert guild_engine.store.live_version(guild_engine.corpus).number == before + 1
+    assert no_mentions(final)
 
 
-async def test_reindex_by_moderator_role(standin, start_bot, engine):
+async def test_reindex_by_moderator_role(standin, start_bot, guild_engine):
     await start_bot(moderator_role_ids=[standin.moderator_role_id])
-    before = engine.store.live_version(engine.corpus).number
     interaction = await standin.interaction("reindex", roles=[standin.moderator_role_id])
-    await standin.wait_response(interaction, count=2)
-    assert engine.store.live_version(engine.corpus).number == before + 1
+    final = (await wait_final(standin, interaction))[-1]
+    assert final.payload["embeds"][0]["title"].startswith("Reindexed")
+    assert guild_engine.store.live_version(guild_engine.corpus).action == "reindex"
 
 
-async def test_reindex_refused_for_non_moderator(standin, start_bot, engine):
+async def test_reindex_refused_for_non_moderator(standin, start_bot, guild_engine):
     await start_bot(moderator_role_ids=[standin.moderator_role_id])
-    before = engine.store.live_version(engine.corpus).number
+    await standin.wait_response(await standin.interaction("status"))
+    before = guild_engine.store.live_version(guild_engine.corpus).number
+    audit = guild_engine.store.audit_log(guild_engine.corpus)
     interaction = await standin.interaction("reindex", roles=[])
     [response] = await standin.wait_response(interaction)
     assert response.body["type"] == 4 and is_ephemeral(response)
     assert "moderators" in response.payload["content"]
     await asyncio.sleep(0.2)
     assert len(standin.responses_to(interaction)) == 1
-    assert engine.store.live_version(engine.corpus).number == before
-
-
-async def test_second_reindex_is_told_one_is_running(standin, start_bot):
-    bot = await start_bot()
-    assert bot.handlers._reindexing.acquire(blocking=False)  # a reindex in progress
-    try:
-        interaction = await standin.interaction("reindex", permissions=MANAGE_GUILD)
-        [response] = await standin.wait_response(interaction)
-        assert is_ephemeral(response) and "already running" in response.payload["content"]
-    finally:
-        bot.handlers._reindexing.release()
+    assert guild_engine.store.live_version(guild_engine.corpus).number == before
+    assert guild_engine.store.audit_log(guild_engine.corpus) == audit
 
 
 async def test_cooldown_on_ask(standin, start_bot):

@@ -19,7 +19,7 @@ async def test_sync_sends_the_command_schema(standin, start_bot):
     [put] = puts(standin)
     assert put.path == f"/applications/{standin.app_id}/guilds/{standin.guild_id}/commands"
     commands = {c["name"]: c for c in put.body}
-    assert set(commands) == {"ask", "summary", "reindex", "status"}
+    assert set(commands) == {"ask", "summary", "reindex", "status", "content"}
     ask = {o["name"]: o for o in commands["ask"]["options"]}
     assert ask["question"]["type"] == 3 and ask["question"]["required"]
     assert ask["private"]["type"] == 5 and not ask["private"].get("required", False)
@@ -28,6 +28,14 @@ async def test_sync_sends_the_command_schema(standin, start_bot):
     assert summary["section"]["autocomplete"] is True
     assert int(commands["reindex"]["default_member_permissions"]) == 1 << 5  # Manage Server
     assert commands["ask"]["default_member_permissions"] is None
+    content = commands["content"]
+    assert int(content["default_member_permissions"]) == 1 << 5
+    subcommands = {o["name"]: o for o in content["options"]}
+    assert set(subcommands) == {"add", "list", "remove", "history", "rollback"}
+    add = {o["name"]: o for o in subcommands["add"]["options"]}
+    assert add["attachment"]["type"] == 11 and add["url"]["type"] == 3  # 11: an attachment
+    assert [o["autocomplete"] for o in subcommands["remove"]["options"]] == [True]
+    assert subcommands["rollback"]["options"][0]["type"] == 4 and subcommands["rollback"]["options"][0]["min_value"] == 1
     state = json.loads(sync.state_path(bot).read_text())
     assert state[f"guild:{standin.guild_id}"] == sync.command_hash(bot)
 

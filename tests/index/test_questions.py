@@ -1,0 +1,73 @@
+"""Question analysis: the kind of answer wanted, the quoted words, the noun asked about."""
+import pytest
+from hypothesis import given, strategies as st
+
+from index.questions import KINDS, analyse
+
+
+@pytest.mark.parametrize("text, kind", [
+    ('Who said "there can be no tolerance of terrorism"?', "who_said"),
+    ("Who told reporters that the talks had failed?", "who_said"),
+    ("Who expects a sharp response at the summit?", "who_said"),
+    ("Who is the US Secretary of State?", "who"),
+    ("Whose plane crashed?", "who"),
+    ("How many people died?", "how_many"),
+    ("How much did the stadium cost?", "how_many"),
+    ("What fraction of Russians fear an attack?", "how_many"),
+    ("How long is the bridge?", "how_many"),
+    ("When did the summit start?", "when"),
+    ("In what year was the siege?", "when"),
+    ("The railroad built a station in what year?", "when"),
+    ("Where were the suspects from?", "where"),
+    ("In which city did the leaders meet?", "where"),
+    ("Why did Russia act?", "why"),
+    ("Was the airspace closed?", "yes_no"),
+    ("In which theatre was the siege?", "what"),
+    ("What did the minister promise?", "what"),
+    ("Tell me about the attacks", "other"),
+])
+def test_kind(text, kind):
+    assert analyse(text).kind == kind
+
+
+def test_who_said_keeps_the_quoted_words():
+    q = analyse('Who asked "Do you at least understand what you\'ve done?"')
+    assert q.quote == "Do you at least understand what you've done?"
+    assert analyse("Who said \u201cstand with us, arm us\u201d?").quote == "stand with us, arm us"
+
+
+def test_who_said_without_quotes_keeps_the_reported_clause():
+    assert analyse("Who said that by working together we will make the world safe?").quote == \
+        "by working together we will make the world safe"
+    assert analyse("Who said Russia wants concessions on Ukraine?").quote == "Russia wants concessions on Ukraine"
+
+
+def test_other_kinds_have_no_quote():
+    assert analyse("How many people died?").quote is None
+
+
+@pytest.mark.parametrize("text, target", [
+    ("How many bombs went off in Ankara?", "bombs"),
+    ("How many Russian holidaymakers were killed?", "holidaymakers"),
+    ("In which theatre was the siege?", "theatre"),
+    ("What fraction of Russians fear an attack?", "fraction"),
+    ("how many died?", None),  # a verb, not a counted noun
+    ("What is the capital?", None),
+])
+def test_target_is_the_noun_asked_about(text, target):
+    assert analyse(text).target == target
+
+
+def test_content_words_and_names():
+    q = analyse("Who is the US Secretary of State?")
+    assert "secretary" in q.words and "who" not in q.words
+    assert "US Secretary" in q.names
+    assert "secretari" in q.terms
+    assert analyse("How long did the siege last?").measure == "long"
+
+
+@given(st.text(max_size=200))
+def test_any_text_is_analysed(text):
+    q = analyse(text)
+    assert q.kind in KINDS
+    assert q.text == text

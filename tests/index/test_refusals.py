@@ -1,0 +1,46 @@
+"""Honest refusals on the default article: questions about what it never mentions are refused,
+answerable ones are not. The questions are written for these tests, not taken from eval sets."""
+import pytest
+
+ANSWERABLE = [
+    "How many police were deployed in Belek?",
+    "Which city did the bombs hit in Turkey?",
+    "Who did Lavrov talk to in Vienna?",
+    "What did Russia say it would do after the attacks on Saturday?",
+]
+ABSENT_NAMES = [
+    "What did the mayor of Chicago say?",
+    "How many people died in Madrid?",
+    "What happened in Paris in 1998?",
+]
+
+
+@pytest.mark.parametrize("question", ANSWERABLE)
+def test_answerable_questions_are_not_refused(article_engine, question):
+    result = article_engine.ask(question)
+    assert not result.refused
+    assert result.passages
+
+
+@pytest.mark.parametrize("question", ABSENT_NAMES)
+def test_names_and_numbers_the_article_never_mentions_are_refused(article_engine, question):
+    result = article_engine.ask(question)
+    assert result.refused
+    assert result.answer is None
+
+
+def test_unseen_common_word_does_not_refuse(article_engine):
+    # "strolled" appears nowhere, but the question's names and things are all there.
+    assert not article_engine.ask("How many police strolled around Belek?").refused
+
+
+def test_near_forms_of_names_are_not_absent(article_engine):
+    # A misspelt or adjectival form of a name the article uses is still that name.
+    assert not article_engine.ask("How many polise were deployed in Belekk?").refused
+    assert not article_engine.ask("What did the Turkey president Erdogan say about terrorism?").refused
+
+
+def test_refused_results_may_still_list_passages(article_engine):
+    result = article_engine.ask("What did the mayor of Chicago say about the summit?")
+    assert result.refused
+    assert result.passages  # the closest passages, for the reader to judge
