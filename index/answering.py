@@ -58,16 +58,15 @@ class LoadedVersion:
         hits = self.retriever.search(text, k=max(k, CANDIDATES))
         ranked = [h.index for h in hits]
         scores = {h.index: h.score for h in hits}
-        span = answers.find_answer(analysed, self.passages, ranked) if ranked else None
-        if span is not None and span.passage in ranked:
-            ranked.remove(span.passage)
-            ranked.insert(0, span.passage)
-        else:
-            span = None
         refused = not ranked or not self.supported(text, ranked[0])
-        if refused:
-            span = None
-        hits_out = [self._hit(i, scores[i], span) for i in ranked[:k]]
+        span = None if refused else answers.find_answer(analysed, self.passages, ranked)
+        if span is not None:
+            # The passage holding the answer goes first; it may lie outside the ranked ones
+            # (a speaker named in the paragraph before the quotation), and is cited all the same.
+            if span.passage in ranked:
+                ranked.remove(span.passage)
+            ranked.insert(0, span.passage)
+        hits_out = [self._hit(i, scores.get(i, 0.0), span) for i in ranked[:k]]
         answer = self.passages[span.passage].text[span.start:span.end] if span else None
         return AskResult(text, analysed.kind, answer, refused, hits_out, self.snapshot.version.number)
 

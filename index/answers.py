@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from . import dates, names, numbers, speakers
+from . import chunks, dates, names, numbers, speakers
 from .passages import Passage
 from .questions import Question
 from .retrieval import synonym_groups
@@ -257,11 +257,21 @@ def _who(question: Question, text: str, sentence: _Sentence) -> list[_Candidate]
 
 
 def _what(question: Question, text: str, sentence: _Sentence) -> list[_Candidate]:
+    """A name beside the noun asked about ("which theatre"), else the phrases of the sentence."""
+    return _beside_target(question, text, sentence) + _phrases(question, text, sentence)
+
+
+def _beside_target(question: Question, text: str, sentence: _Sentence) -> list[_Candidate]:
     """"Which theatre": the name that stands next to the word the question asks about."""
     if not question.target:
         return []
     target_terms = set(DEFAULT_TOKENIZER.terms(question.target))
     out = []
+    for name in names.find_names(text, sentence.start, sentence.end):
+        # "What bridge": "Ludendorff Bridge", the name the asked noun ends.
+        *others, last = name.text.split()
+        if others and _term(last) in target_terms and not _repeats_question(question, " ".join(others)):
+            out.append(_Candidate(name.start, name.end, 0.2))
     fresh = _fresh_names(question, text, sentence)
     for start, end, term in DEFAULT_TOKENIZER.spans(text[sentence.start:sentence.end]):
         if term not in target_terms:
@@ -270,6 +280,26 @@ def _what(question: Question, text: str, sentence: _Sentence) -> list[_Candidate
         for n_start, n_end in fresh:
             if 0 <= start - n_end <= 1 or 0 <= n_start - end <= 4:
                 out.append(_Candidate(n_start, n_end, 0.2))
+    return out
+
+
+PHRASE_WORDS = 3  # longer phrases pay for each word beyond: answers are short
+PHRASE_LENGTH_COST = 0.03
+PHRASE_BONUS = -0.05  # a phrase of no particular type ranks below a typed candidate
+
+
+def _phrases(question: Question, text: str, sentence: _Sentence) -> list[_Candidate]:
+    """The runs of new words between the question's words, punctuation and function words."""
+    asked = set(question.terms)
+    words = chunks.tokens(text, sentence.start, sentence.end)
+
+    def is_asked(word: chunks.Token) -> bool:
+        return word.text.lower() in question.words or _term(word.text) in asked
+
+    out = []
+    for chunk in chunks.chunks(words, is_asked):
+        cost = PHRASE_LENGTH_COST * max(0, chunk.size - PHRASE_WORDS)
+        out.append(_Candidate(chunk.start, chunk.end, PHRASE_BONUS - cost))
     return out
 
 

@@ -9,6 +9,7 @@ data/synonyms.txt close the gap between the question's words and the article's.
 from __future__ import annotations
 
 import math
+from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -65,27 +66,26 @@ class TermWeights:
 
     def __init__(self, documents: list[list[str]], k1: float, b: float):
         self.size = len(documents)
-        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
+        self.postings: dict[str, tuple[list[int], list[float]]] = {}
         self.bm25 = None
         # rank-bm25 divides by the corpus size and the mean length: both must be above zero.
         if not any(documents):
             return
         self.bm25 = OkapiBM25(documents, k1=k1, b=b)
-        rows: dict[str, tuple[list[int], list[float]]] = {}
+        idf = self.bm25.idf
         for doc, (counts, length) in enumerate(zip(self.bm25.doc_freqs, self.bm25.doc_len)):
             norm = k1 * (1 - b + b * length / self.bm25.avgdl)
             for term, count in counts.items():
-                docs, values = rows.setdefault(term, ([], []))
+                docs, values = self.postings.setdefault(term, ([], []))
                 docs.append(doc)
-                values.append(self.bm25.idf[term] * count * (k1 + 1) / (count + norm))
-        self.postings = {t: (np.array(d), np.array(v)) for t, (d, v) in rows.items()}
+                values.append(idf[term] * count * (k1 + 1) / (count + norm))
 
     def scores(self, query: dict[str, float]) -> np.ndarray:
         total = np.zeros(self.size)
         for term, weight in query.items():
             posting = self.postings.get(term)
             if posting is not None:
-                total[posting[0]] += weight * posting[1]
+                total[posting[0]] += weight * np.asarray(posting[1])
         return total
 
     def idf(self, term: str) -> float:
@@ -125,8 +125,8 @@ class Retriever:
         self.terms = [[term for _, _, term in s] for s in spans]
         self.term_sets = [frozenset(t) for t in self.terms]
         self.vocabulary = {t for terms in self.terms for t in terms}
-        self._near: dict[str, set[str]] | None = None  # built on the first unseen question term
-        self._initials: set[str] | None = None  # likewise, on the first unseen acronym
+        self._near: dict[str, frozenset[str]] = {}  # unseen question term -> its near forms
+        self._sorted: list[str] | None = None  # the vocabulary, sorted on first need
         self.passages = TermWeights([self._indexed(t) for t in self.terms], k1, b)
         if sentences is None:
             sentences = [tuple(sentence_spans(t)) for t in texts]
@@ -172,6 +172,29 @@ class Retriever:
             found |= self.near_forms(term)
         return found
 
+    def near_forms(self, term: str) -> frozenset[str]:
+        """Terms of the content one slip away ("council" for "counil"), or starting with the
+        term ("indian" for "india") or with which it starts ("california" for "californian")."""
+        if len(term) < MIN_SHARED_PREFIX or not term.isalpha():
+            return frozenset()
+        if term not in self._near:
+            found = {term[:end] for end in range(MIN_SHARED_PREFIX, len(term))} | _slips(term)
+            found = {t for t in found if t in self.vocabulary}
+            found.update(self._starting_with(term))
+            self._near[term] = frozenset(found - {term})
+        return self._near[term]
+
+    def _starting_with(self, start: str) -> list[str]:
+        """The content's terms that start with `start`, found by bisection in the sorted vocabulary."""
+        if self._sorted is None:
+            self._sorted = sorted(self.vocabulary)
+        found = []
+        for term in self._sorted[bisect_left(self._sorted, start):]:
+            if not term.startswith(start):
+                break
+            found.append(term)
+        return found
+
     def question_terms(self, text: str) -> list[QuestionTerm]:
         """The question's own terms, each marked decisive when it comes from a number or a
         capitalised word (its first word is capitalised anyway, unless all capitals: "US")."""
@@ -199,36 +222,21 @@ class Retriever:
 
     def mentions(self, term: str) -> bool:
         """Does the content hold the term, a term that stands for it, another form of the
-        name ("british", "britain") or the words of an acronym ("SP": "Scottish Parliament")?"""
+        name ("british", "britain"; "feb", "february"), the number in words ("5", "fifth")
+        or the words of an acronym ("SP": "Scottish Parliament")?"""
         if term in self.vocabulary or self.stand_ins(term):
             return True
-        if term.isalpha() and len(term) >= NAME_PREFIX and self._near_forms_loose(term):
+        if term.isdigit():
+            return any(self.tokenizer.terms(word)[0] in self.vocabulary for word in number_words(term))
+        if not term.isalpha():
+            return False
+        if len(term) >= 3 and self._starting_with(term[:NAME_PREFIX]):
             return True
-        return term.isalpha() and term.casefold() in self._acronyms()
+        return 2 <= len(term) <= 5 and self._spells_initials(term.casefold())
 
-    def _near_forms_loose(self, term: str) -> bool:
-        start = term[:NAME_PREFIX]
-        return any(t.startswith(start) for t in self.vocabulary)
-
-    def _acronyms(self) -> set[str]:
-        """Initials of every run of two to five neighbouring terms: "public private partnership" -> "ppp"."""
-        if self._initials is None:
-            self._initials = set()
-            for terms in self.sentence_terms:
-                letters = "".join(t[0] for t in terms)
-                for size in range(2, 6):
-                    self._initials.update(letters[i:i + size] for i in range(len(letters) - size + 1))
-        return self._initials
-
-    def near_forms(self, term: str) -> set[str]:
-        if len(term) < MIN_SHARED_PREFIX or not term.isalpha():
-            return set()
-        if self._near is None:
-            self._near = _near_form_index(self.vocabulary)
-        found = set()
-        for key in _near_keys(term):
-            found |= self._near.get(key, set())
-        return found - {term}
+    def _spells_initials(self, acronym: str) -> bool:
+        """Are these the initials of neighbouring terms of one sentence?"""
+        return any(acronym in "".join(t[0] for t in terms) for terms in self.sentence_terms)
 
     def _with_bigrams(self, query: dict[str, float]) -> dict[str, float]:
         own = [t for t, w in query.items() if w == 1.0]
@@ -279,35 +287,34 @@ class Retriever:
         return synonym_groups(self.tokenizer).get(term, frozenset())
 
 
-def _shorter(term: str) -> set[str]:
-    return {term[:i] + term[i + 1:] for i in range(len(term))}
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
+          "fifteen sixteen seventeen eighteen nineteen").split()
+_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+_ORDINALS = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
+             "nine": "ninth", "twelve": "twelfth"}
 
 
-def _swapped(term: str) -> set[str]:
-    return {term[:i] + "?" + term[i + 1:] for i in range(len(term))}
+def number_words(digits: str) -> tuple[str, ...]:
+    """"5" -> ("five", "fifth"); "18" -> ("eighteen", "eighteenth"); numbers past 99 have none here."""
+    value = int(digits)
+    if value >= 100:
+        return ()
+    word = _UNITS[value] if value < 20 else _TENS[value // 10 - 2]
+    if value >= 20 and value % 10:
+        return ()  # "twenty-one" is rare in running text as words
+    ordinal = _ORDINALS.get(word) or (word[:-1] + "ieth" if word.endswith("y") else word + "th")
+    return (word, ordinal)
 
 
-def _near_keys(term: str) -> set[str]:
-    """What a question's term looks up, to find the content's terms one slip away ("counil",
-    "council"; "frensh", "french") or starting with it ("india", "indian"), or its own start
-    ("californian", "california")."""
-    keys = {"-" + k for k in _shorter(term)} | {"+" + term} | _swapped(term) | {"^" + term}
-    keys |= {"=" + term[:end] for end in range(MIN_SHARED_PREFIX, len(term))}
-    return keys
-
-
-def _near_form_index(vocabulary: set[str]) -> dict[str, set[str]]:
-    """The content's terms under the keys `_near_keys` looks up: "-" a term one letter longer
-    than the question's, "+" one letter shorter, "?" one letter different."""
-    index: dict[str, set[str]] = {}
-    for term in vocabulary:
-        if len(term) < MIN_SHARED_PREFIX or not term.isalpha():
-            continue
-        keys = {"-" + term} | {"+" + k for k in _shorter(term)} | _swapped(term) | {"=" + term}
-        keys |= {"^" + term[:end] for end in range(MIN_SHARED_PREFIX, len(term))}
-        for key in keys:
-            index.setdefault(key, set()).add(term)
-    return index
+def _slips(term: str) -> set[str]:
+    """Every word one letter away from the term: one dropped, added, changed, or two swapped."""
+    cuts = [(term[:i], term[i:]) for i in range(len(term) + 1)]
+    dropped = {a + b[1:] for a, b in cuts if b}
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+    changed = {a + ch + b[1:] for a, b in cuts if b for ch in LETTERS}
+    added = {a + ch + b for a, b in cuts for ch in LETTERS}
+    return dropped | swapped | changed | added
 
 
 def _scaled(scores: np.ndarray) -> np.ndarray:

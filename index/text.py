@@ -80,6 +80,7 @@ def normalise_number(token: str) -> str:
 class Tokenizer:
     def __init__(self, options: TokenizerOptions = TokenizerOptions()):
         self.options = options
+        self._terms: dict[str, str | None] = {}  # token -> term: stemming is the slow step
 
     def terms(self, text: str) -> list[str]:
         """The index terms of a text, in order."""
@@ -93,9 +94,14 @@ class Tokenizer:
         # NFKC and quote folding keep string length for the characters this article uses,
         # but not in general, so tokens are found in the original and folded one by one.
         out = []
+        known = self._terms
         for match in TOKEN.finditer(text):
             raw = match.group()
-            term = self._term(raw, stop, stem)
+            term = known.get(raw, "")
+            if term == "":
+                if len(known) > 200_000:  # bounded for a long-running bot
+                    known.clear()
+                term = known[raw] = self._term(raw, stop, stem)
             if term:
                 out.append((match.start(), match.end(), term))
         return out

@@ -44,3 +44,6 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # `python -m index ask … | head` closed the pipe: not an error
+        sys.stderr.close()
+        return 0

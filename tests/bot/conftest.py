@@ -60,6 +60,9 @@ async def start_bot(standin, index_settings, engine):
                     reconnect: bool = False, **overrides) -> VerbatimBot:
         index = index or index_settings
         handlers = handlers or Handlers(index, engine if index is index_settings else None)
+        # The server's corpus is made on first use, in a worker thread (tested on its own): made
+        # here, a test's first question is as quick as any, however loaded the machine is.
+        handlers.content.ensure(f"guild-{standin.guild_id}", "tests")
         bot = VerbatimBot(bot_settings(standin, **overrides), index, handlers=handlers, guild_ready_timeout=0.05)
         await bot.login(standin.token)
         task = asyncio.create_task(bot.connect(reconnect=reconnect))

@@ -2,6 +2,26 @@
 answerable ones are not. The questions are written for these tests, not taken from eval sets."""
 import pytest
 
+from index.engine import Engine
+from index.settings import IndexSettings
+from index.store import Store
+
+from .conftest import CONTENT
+
+# The evidence threshold these tests assume: a best passage holding under a fifth of the
+# question's weight is weak evidence. (Higher, answerable questions get refused: on SQuAD v2
+# every threshold from 0.3 up refuses answerable questions about as often as unanswerable ones.)
+MIN_EVIDENCE = 0.2
+
+
+@pytest.fixture(scope="module")
+def article_engine(tmp_path_factory) -> Engine:
+    path = tmp_path_factory.mktemp("refusals") / "index.sqlite3"
+    settings = IndexSettings(index_path=path, content=[CONTENT], min_evidence=MIN_EVIDENCE)
+    engine = Engine(Store(path), settings=settings)
+    engine.build()
+    return engine
+
 ANSWERABLE = [
     "How many police were deployed in Belek?",
     "Which city did the bombs hit in Turkey?",
@@ -44,3 +64,17 @@ def test_refused_results_may_still_list_passages(article_engine):
     result = article_engine.ask("What did the mayor of Chicago say about the summit?")
     assert result.refused
     assert result.passages  # the closest passages, for the reader to judge
+
+
+def test_weak_evidence_in_the_best_passage_is_not_support(article_engine):
+    loaded = article_engine.current()
+    question = "How many police were deployed in Belek?"
+    holding = [i for i, p in enumerate(loaded.passages) if "Belek" in p.text and "police" in p.text]
+    silent = [i for i, p in enumerate(loaded.passages) if "Belek" not in p.text and "police" not in p.text]
+    assert holding and silent
+    assert loaded.supported(question, holding[0])
+    assert not loaded.supported(question, silent[0])
+
+
+def test_question_without_any_term_is_refused(article_engine):
+    assert article_engine.ask("What is it?").refused
