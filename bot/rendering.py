@@ -12,7 +12,7 @@ from itertools import accumulate
 
 import discord
 
-from .replies import Fact, Quote, Reply
+from .replies import Quote, Reply
 
 # Discord's limits (developer documentation: message and embed resources)
 CONTENT = 2000

@@ -44,6 +44,7 @@ class _Sentence:
     coverage: float  # share of the question's word weight found here
     hits: list[int] = field(default_factory=list)  # offsets of the question's own words found
     related_hits: list[int] = field(default_factory=list)  # offsets of their synonyms
+    hit_terms: list[tuple[int, str, float]] = field(default_factory=list)  # (offset, term, share of weight)
 
     @property
     def score(self) -> float:
@@ -133,7 +134,9 @@ def _best_sentences(question: Question, terms: tuple[str, ...], passages: list[P
             found, hits, related_hits = _coverage(spans, wanted, related, s_start, s_end)
             coverage = SENTENCE_SHARE * sum(found.values()) / total + (1 - SENTENCE_SHARE) * context
             if coverage >= MIN_COVERAGE:
-                out.append(_Sentence(index, rank, s_start, s_end, coverage, hits, related_hits))
+                hit_terms = [(start, term, wanted[term] / total) for start, _, term in spans
+                             if s_start <= start < s_end and term in wanted]
+                out.append(_Sentence(index, rank, s_start, s_end, coverage, hits, related_hits, hit_terms))
     out.sort(key=lambda s: -s.score)
     return out[:limit]
 
@@ -299,8 +302,21 @@ def _phrases(question: Question, text: str, sentence: _Sentence) -> list[_Candid
     out = []
     for chunk in chunks.chunks(words, is_asked):
         cost = PHRASE_LENGTH_COST * max(0, chunk.size - PHRASE_WORDS)
-        out.append(_Candidate(chunk.start, chunk.end, PHRASE_BONUS - cost))
+        context = _context_weight(words, chunk, sentence)
+        out.append(_Candidate(chunk.start, chunk.end, PHRASE_BONUS - cost + CONTEXT_WEIGHT * context))
     return out
+
+
+CONTEXT_WORDS = 4
+CONTEXT_WEIGHT = 0.3
+
+
+def _context_weight(words: list[chunks.Token], chunk: chunks.Chunk, sentence: _Sentence) -> float:
+    """The share of the question's word weight found within a few words either side of the chunk."""
+    left = words[max(0, chunk.first - CONTEXT_WORDS)].start
+    right = words[min(len(words) - 1, chunk.last + CONTEXT_WORDS)].end
+    found = {term: share for at, term, share in sentence.hit_terms if left <= at < right}
+    return sum(found.values())
 
 
 def _fresh_names(question: Question, text: str, sentence: _Sentence) -> list[tuple[int, int]]:

@@ -37,7 +37,7 @@ from .fetching import fetch
 from .passages import Passage, split_passages
 from .reading import SUFFIXES, read_bytes, read_path
 from .settings import IndexSettings
-from .store import (ADDED, AUDIT_STARTED, CONFIGURED, DEFAULT_CORPUS, Snapshot, Source, Store, diff,
+from .store import (ADDED, AUDIT_STARTED, CONFIGURED, Snapshot, Source, Store, diff,
                     test_pause)
 
 Progress = Callable[[int, int, int], None]  # documents done, documents in all, passages done
@@ -296,12 +296,9 @@ class ContentManager:
     def from_settings(cls, settings: IndexSettings) -> "ContentManager":
         return cls(Store(settings.index_path), settings)
 
-    def _setting(self, name: str, default):
-        return getattr(self.settings, name, default)  # settings the lead has yet to add keep working
-
     @property
     def max_upload_bytes(self) -> int:
-        return int(self._setting("max_upload_bytes", 2_000_000))
+        return self.settings.max_upload_bytes
 
     # -- reading ----------------------------------------------------------------------
 
@@ -370,11 +367,11 @@ class ContentManager:
                 on_wait: Waiting | None = None, wait_timeout: float | None = None) -> ChangeReport:
         """Fetch a page (when the settings allow it) and add its main text as a new document."""
         with self._audited(corpus, actor, "add", f"url {url!r}") as audit:
-            if not self._setting("allow_urls", False):
+            if not self.settings.allow_urls:
                 raise ContentError("adding a page by URL is turned off here (VERBATIM_ALLOW_URLS); "
                                    "attach the file instead")
-            page = fetch(url, timeout=float(self._setting("fetch_timeout_seconds", 10.0)),
-                         max_bytes=int(self._setting("fetch_max_bytes", self.max_upload_bytes)),
+            page = fetch(url, timeout=self.settings.fetch_timeout_seconds,
+                         max_bytes=self.settings.fetch_max_bytes,
                          allow_loopback=self.allow_loopback)
             check_filename(page.name)
             doc = read_bytes(page.data, page.name, page.kind, source=page.url)
@@ -550,8 +547,8 @@ class ContentManager:
     def _seed(self, corpus: str, actor: str, started: float) -> tuple[Snapshot | None, ChangeReport] | None:
         """Publish a new corpus's first version: a copy of the default corpus's live version, or
         the configured content files read afresh. None when it is to start empty."""
-        default = self._setting("corpus", DEFAULT_CORPUS)
-        if corpus != default and not self._setting("copy_default_content", True):
+        default = self.settings.corpus
+        if corpus != default and not self.settings.copy_default_content:
             return None
         model = self.store.load(default) if corpus != default else None
         if model is not None:

@@ -5,19 +5,15 @@ Front-ends (the CLI, the bot, the console) talk to an Engine and nothing below i
 from __future__ import annotations
 
 import threading
-import time
 import unicodedata
-from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from . import summaries
 from .answering import AskResult, LoadedVersion, PassageHit  # noqa: F401 (part of the engine's API)
-from .documents import Document, ReadError
-from .passages import Passage, split_passages
-from .reading import SUFFIXES, read_path
+from .documents import Document
 from .settings import IndexSettings
-from .store import DEFAULT_CORPUS, Snapshot, Store
+from .store import DEFAULT_CORPUS, Store
 
 
 class EngineError(Exception):
@@ -139,7 +135,7 @@ class Engine:
         loaded = self.current()
         return list(loaded.snapshot.documents) if loaded else []
 
-    def build(self, sources: list[Path] | None = None, author: str = "cli", action: str = "build",
+    def build(self, sources: list[Path] | None = None, author: str = "cli",
               on_progress=None, on_wait=None) -> BuildReport:
         """Rebuild the corpus from its sources (content files and documents added by hand, see
         content.py) as a new version, locked and audited; on any error nothing changes."""
@@ -151,53 +147,3 @@ class Engine:
         return BuildReport(report.version, report.documents, report.passages, report.documents_added,
                            report.documents_removed, report.passages_added, report.passages_removed,
                            report.seconds)
-
-    # publish() writes exactly the documents given, unlocked and unaudited: changes go through build()
-    # or content.ContentManager.
-
-    def publish(self, documents: list[Document], author: str, action: str,
-                started: float | None = None) -> BuildReport:
-        started = started if started is not None else time.perf_counter()
-        passages = [p for d in documents for p in split_passages(d, self.settings.max_passage_chars)]
-        previous = self.current()
-        changes = _changes(previous.snapshot if previous else None, documents, passages)
-        version = self.store.publish(self.corpus, documents, passages, author, action, changes)
-        self._loaded = None  # the next question loads the new version
-        return BuildReport(version.number, len(documents), len(passages), seconds=time.perf_counter() - started,
-                           **changes)
-
-
-def read_sources(sources: list[Path]) -> list[Document]:
-    """Every supported file under the given files and folders, in a stable order."""
-    files: list[Path] = []
-    for source in sources:
-        source = Path(source)
-        if source.is_dir():
-            files.extend(sorted(f for f in source.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
-                                and not any(part.startswith(".") for part in f.relative_to(source).parts)))
-        elif source.is_file():
-            files.append(source)
-        else:
-            raise ReadError(f"{source}: no such file or folder")
-    if not files:
-        raise ReadError(f"no documents to index in {', '.join(map(str, sources)) or '(nothing given)'}")
-    documents = [read_path(f) for f in files]
-    seen: dict[str, Path] = {}
-    for doc, path in zip(documents, files):
-        if doc.name in seen:
-            raise ReadError(f"two documents are named {doc.name!r}: {seen[doc.name]} and {path}")
-        seen[doc.name] = path
-    return documents
-
-
-def _changes(previous: Snapshot | None, documents: list[Document], passages: list[Passage]) -> dict:
-    old_docs = {(d.name, d.text) for d in previous.documents} if previous else set()
-    new_docs = {(d.name, d.text) for d in documents}
-    old_passages = Counter((p.document, p.text) for p in previous.passages) if previous else Counter()
-    new_passages = Counter((p.document, p.text) for p in passages)
-    return {
-        "documents_added": sorted(name for name, _ in new_docs - old_docs),
-        "documents_removed": sorted(name for name, _ in old_docs - new_docs),
-        "passages_added": sum((new_passages - old_passages).values()),
-        "passages_removed": sum((old_passages - new_passages).values()),
-    }
