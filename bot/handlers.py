@@ -27,6 +27,8 @@ from .replies import Fact, Quote, Reply
 log = logging.getLogger(__name__)
 
 SUMMARY_SENTENCES = (1, 10)
+# A summary's character budget: one embed description (4,096) less room for citations and escaping.
+SUMMARY_CHARS = 3000
 HISTORY_VERSIONS = 20
 LISTED_DOCUMENTS = 25  # Discord shows at most 25 fields
 CHANGE_WAIT_SECONDS = 600.0  # a change waits this long for another; Discord's reply token lasts 15 min
@@ -97,7 +99,8 @@ class Handlers:
         engine = await self.engine_for(guild_id)
 
         def work():
-            summary = engine.summary(sentences=sentences or 3, section=section, topic=topic)
+            summary = engine.summary(sentences=sentences or 3, chars=SUMMARY_CHARS, section=section,
+                                     topic=topic)
             labels = {d.name: d.label for d in engine.documents()}
             version = engine.current().snapshot.version.number if engine.current() else None
             return summary, labels, version
