@@ -71,7 +71,7 @@ def find_answer(question: Question, passages: list[Passage], ranked: list[int]) 
     if question.kind == "who_said":
         return _who_said(question, passages, ranked)
     sentences = _best_sentences(question, question.terms, passages, ranked)
-    finder = _FINDERS.get(question.kind, _what)
+    finder = _FINDERS.get(question.kind, _beside_target)
     best: tuple[float, Span] | None = None
     for sentence in sentences:
         text = passages[sentence.passage].text
@@ -83,6 +83,18 @@ def find_answer(question: Question, passages: list[Passage], ranked: list[int]) 
                 best = (score, Span(sentence.passage, candidate.start, candidate.end))
     # A candidate whose bonuses and distance cost all it had is no answer.
     return best[1] if best and best[0] >= MIN_COVERAGE else None
+
+
+_SHORT_KINDS = frozenset(("how_many", "when", "where", "who", "who_said"))
+
+
+def expects_short_answer(question: Question) -> bool:
+    """Does the question want a number, date, place, person or speaker?
+
+    For these a passage that answers holds a candidate of that type, so finding none suggests
+    the content does not say; a "what" or "why" answer has no such shape to miss.
+    """
+    return question.kind in _SHORT_KINDS
 
 
 # -- sentences -----------------------------------------------------------------------------------
@@ -128,7 +140,8 @@ def _best_sentences(question: Question, terms: tuple[str, ...], passages: list[P
     total = sum(wanted.values()) or 1.0
     out = []
     for rank, index in enumerate(ranked):
-        spans = weights.spans[index]
+        # Only the passage's question words matter below: one pass picks them out.
+        spans = [span for span in weights.spans[index] if span[2] in wanted or span[2] in related]
         context = sum(_coverage(spans, wanted, related, 0, len(passages[index].text))[0].values()) / total
         for s_start, s_end in passages[index].sentences:
             found, hits, related_hits = _coverage(spans, wanted, related, s_start, s_end)
@@ -261,7 +274,10 @@ def _who(question: Question, text: str, sentence: _Sentence) -> list[_Candidate]
 
 def _what(question: Question, text: str, sentence: _Sentence) -> list[_Candidate]:
     """A name beside the noun asked about ("which theatre"), else the phrases of the sentence."""
-    return _beside_target(question, text, sentence) + _phrases(question, text, sentence)
+    return _beside_target(question, text, sentence) or _phrases(question, text, sentence)
+
+
+TARGET_NAME_BONUS = 0.4  # a name the question's noun describes beats any untyped phrase
 
 
 def _beside_target(question: Question, text: str, sentence: _Sentence) -> list[_Candidate]:
@@ -274,7 +290,8 @@ def _beside_target(question: Question, text: str, sentence: _Sentence) -> list[_
         # "What bridge": "Ludendorff Bridge", the name the asked noun ends.
         *others, last = name.text.split()
         if others and _term(last) in target_terms and not _repeats_question(question, " ".join(others)):
-            out.append(_Candidate(name.start, name.end, 0.2))
+            # Above a name merely beside the noun: "Ludendorff Bridge", not "Bridge at Remagen".
+            out.append(_Candidate(name.start, name.end, TARGET_NAME_BONUS + 0.1))
     fresh = _fresh_names(question, text, sentence)
     for start, end, term in DEFAULT_TOKENIZER.spans(text[sentence.start:sentence.end]):
         if term not in target_terms:
@@ -282,7 +299,7 @@ def _beside_target(question: Question, text: str, sentence: _Sentence) -> list[_
         start, end = start + sentence.start, end + sentence.start
         for n_start, n_end in fresh:
             if 0 <= start - n_end <= 1 or 0 <= n_start - end <= 4:
-                out.append(_Candidate(n_start, n_end, 0.2))
+                out.append(_Candidate(n_start, n_end, TARGET_NAME_BONUS))
     return out
 
 
@@ -301,10 +318,41 @@ def _phrases(question: Question, text: str, sentence: _Sentence) -> list[_Candid
 
     out = []
     for chunk in chunks.chunks(words, is_asked):
-        cost = PHRASE_LENGTH_COST * max(0, chunk.size - PHRASE_WORDS)
-        context = _context_weight(words, chunk, sentence)
-        out.append(_Candidate(chunk.start, chunk.end, PHRASE_BONUS - cost + CONTEXT_WEIGHT * context))
+        candidate = _phrase(words, chunk, sentence)
+        if chunk.first and is_asked(words[chunk.first - 1]):
+            # Right after a question word: the slot the question leaves open ("wrote [two catechisms]").
+            candidate = _Candidate(candidate.start, candidate.end, candidate.bonus + AFTER_ASKED_BONUS)
+        out.append(candidate)
     return out
+
+
+AFTER_ASKED_BONUS = 0.05
+
+
+def _phrase(words: list[chunks.Token], chunk: chunks.Chunk, sentence: _Sentence) -> _Candidate:
+    cost = PHRASE_LENGTH_COST * max(0, chunk.size - PHRASE_WORDS)
+    context = _context_weight(words, chunk, sentence)
+    shape = _noun_phrase_shape(words, chunk)
+    return _Candidate(chunk.start, chunk.end, PHRASE_BONUS - cost + CONTEXT_WEIGHT * context + shape)
+
+
+NOUN_PHRASE_BONUS = 0.1
+_BEFORE_NOUN_PHRASES = frozenset("of in on at by for with from to as into than about like the a an "
+                                 "is are was were be been include includes including called named".split())
+
+
+def _noun_phrase_shape(words: list[chunks.Token], chunk: chunks.Chunk) -> float:
+    """Answers are mostly noun phrases: after an article or preposition, not ending like a verb."""
+    bonus = 0.0
+    before = words[chunk.first - 1].text.lower() if chunk.first else ""
+    if before in _BEFORE_NOUN_PHRASES or words[chunk.first].text.lower() in ("the", "a", "an"):
+        bonus += NOUN_PHRASE_BONUS
+    if dates.DATE.fullmatch(" ".join(w.text for w in words[chunk.first:chunk.last + 1])):
+        bonus -= NOUN_PHRASE_BONUS  # a "what" question wanting a date is typed "when"
+    last = words[chunk.last].text
+    if last.islower() and last.endswith(("ed", "ing")) and chunk.size == 1:
+        bonus -= NOUN_PHRASE_BONUS
+    return bonus
 
 
 CONTEXT_WORDS = 4
@@ -344,7 +392,9 @@ def _fresh_names(question: Question, text: str, sentence: _Sentence) -> list[tup
 _LINKS = frozenset("of the de da di du del van von der den la le bin ibn al y".split())
 
 
-_FINDERS = {"how_many": _how_many, "when": _when, "where": _where, "who": _who, "what": _what}
+# "why" and yes/no questions want a clause or a verdict, which no phrase gives.
+_FINDERS = {"how_many": _how_many, "when": _when, "where": _where, "who": _who, "what": _what,
+            "other": _what, "why": _beside_target, "yes_no": _beside_target}
 
 
 # -- who said -------------------------------------------------------------------------------------

@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable
 
-from .text import stopwords
+from .text import _load_words, stopwords
 
 # Money and numbers whole ("£26,719", "103.5", "48%"), words with inner hyphens or apostrophes,
 # then any other single character (punctuation).
-_TOKEN = re.compile(r"[$\u00a3\u20ac\u00a5]?\d[\d,.]*\d%?|[$\u00a3\u20ac\u00a5]?\d%?|[^\W_][\w'\u2019-]*|[^\w\s]")
+_TOKEN = re.compile(r"(?:[A-Z]\.)+(?=\s)|[A-Z]\.[A-Z]\.|[$\u00a3\u20ac\u00a5]?\d[\d,.]*\d%?|[$\u00a3\u20ac\u00a5]?\d%?|[^\W_][\w'\u2019-]*|[^\w\s]")
 _OPENERS = frozenset("the a an".split())  # may start a chunk, never end one
 _JOINERS = frozenset("of and or".split())  # may stand inside a chunk, between its words
 _KEPT_PUNCTUATION = frozenset("-\u2013&")  # "Stockhausen\u2013Tolle", "AT&T"
@@ -68,7 +69,7 @@ def chunks(words: list[Token], is_asked: Callable[[Token], bool]) -> list[Chunk]
             run.append(i)
         elif lower in _JOINERS and run:
             run.append(i)
-        elif _is_boundary(word) or is_asked(word):
+        elif _is_boundary(word) or is_asked(word) or run and _past_tense_after_a_word(word, words[run[-1]]):
             close()
         elif word.text in _KEPT_PUNCTUATION and not run:
             continue
@@ -78,8 +79,33 @@ def chunks(words: list[Token], is_asked: Callable[[Token], bool]) -> list[Chunk]
     return out
 
 
+def _past_tense_after_a_word(word: Token, before: Token) -> bool:
+    """ "settlements crowded", "Stockholm stated": a verb after its subject, not "organized labor"."""
+    text = word.text
+    return (text.islower() and text.endswith("ed") and len(text) > 4
+            and before.text.lower() not in _OPENERS | _JOINERS)
+
+
 def _is_boundary(word: Token) -> bool:
     text = word.text
     if not (text[0].isalnum() or text[0] in "$\u00a3\u20ac\u00a5"):
         return text not in _KEPT_PUNCTUATION
-    return text.lower() in stopwords() and not (len(text) > 1 and text.isupper())
+    if len(text) > 1 and text.isupper():
+        return False  # "US", "IS": acronyms, not the function words they spell
+    return text.lower() in stopwords() or text in verbs() or _is_adverb(text)
+
+
+def _is_adverb(word: str) -> bool:
+    """ "usually", "also", "thus": they qualify a phrase and name nothing."""
+    return word in _ADVERBS or word.islower() and word.endswith("ly") and len(word) > 4 and word not in _LY_NOUNS
+
+
+_ADVERBS = frozenset("also thus then still even yet therefore hence however already often later soon "
+                     "perhaps instead again almost never always sometimes usually".split())
+_LY_NOUNS = frozenset("family supply assembly ally rally monopoly anomaly butterfly melancholy homily "
+                      "lily bully jelly belly reply italy july early".split())
+
+
+@lru_cache(maxsize=1)
+def verbs() -> frozenset[str]:
+    return frozenset(w for line in _load_words("verbs.txt") for w in line.split())

@@ -2,7 +2,7 @@
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
-from index.answers import Span, find_answer
+from index.answers import Span, expects_short_answer, find_answer
 from index.documents import ReadError
 from index.passages import split_passages
 from index.questions import analyse
@@ -187,3 +187,45 @@ def test_any_question_any_passage(question, paragraphs, data):
         assert isinstance(span, Span)
         assert 0 <= span.passage < len(passages)
         assert 0 <= span.start < span.end <= len(passages[span.passage].text)
+
+
+# -- what: the phrase the question leaves open ---------------------------------------------------------
+
+def test_what_did_gives_the_new_phrase_beside_the_question_words():
+    text = "In 1529 the reformer wrote two catechisms as an outline of the new faith for the parishes."
+    assert answer("What did the reformer write as an outline of the new faith?", text) == "two catechisms"
+
+
+def test_what_is_proportional_to():
+    text = "Newton realised that the acceleration due to gravity is proportional to the mass, not the size."
+    assert answer("What is the acceleration due to gravity proportional to?", text) == "the mass"
+
+
+def test_what_skips_verbs_and_adverbs():
+    text = "The old bridge was usually closed in winter and eventually replaced by a ferry service."
+    assert answer("What replaced the old bridge?", text) == "a ferry service"
+
+
+def test_which_prefers_the_name_beside_the_noun_over_any_phrase():
+    text = "Rebels held 850 hostages in Moscow in the Dubrovka theatre during the siege of 2002."
+    assert answer("In which theatre was the siege of 2002?", text) == "Dubrovka"
+
+
+def test_what_names_the_noun_asked_about():
+    text = "Retreating troops failed to blow up the Ludendorff Bridge at Remagen in March 1945."
+    assert answer("What bridge did the troops fail to blow up?", text) == "Ludendorff Bridge"
+
+
+def test_yes_no_and_why_questions_get_no_phrase():
+    text = "The airspace over the coast was closed after the storm damaged the radar station."
+    assert answer("Was the airspace over the coast closed?", text) is None
+    assert answer("Why was the airspace over the coast closed?", text) is None
+
+
+def test_which_kinds_expect_a_short_typed_answer():
+    for question in ("How many died?", "When did it start?", "Where did they meet?", "Who is the mayor?",
+                     'Who said "no tolerance"?'):
+        assert expects_short_answer(analyse(question)), question
+    for question in ("What did the mayor promise?", "Why did Russia act?", "Was the airspace closed?",
+                     "Tell me about the attacks"):
+        assert not expects_short_answer(analyse(question)), question
