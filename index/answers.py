@@ -85,18 +85,6 @@ def find_answer(question: Question, passages: list[Passage], ranked: list[int]) 
     return best[1] if best and best[0] >= MIN_COVERAGE else None
 
 
-_SHORT_KINDS = frozenset(("how_many", "when", "where", "who", "who_said"))
-
-
-def expects_short_answer(question: Question) -> bool:
-    """Does the question want a number, date, place, person or speaker?
-
-    For these a passage that answers holds a candidate of that type, so finding none suggests
-    the content does not say; a "what" or "why" answer has no such shape to miss.
-    """
-    return question.kind in _SHORT_KINDS
-
-
 # -- sentences -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)

@@ -2,9 +2,11 @@
 
 A passage's score fuses two BM25 rankings (rank-bm25, Lucene's idf): the passage as a whole,
 and its best sentence, since a question is usually answered by one sentence and a long passage
-should not win on scattered single words. Both indexes hold the tokenizer's terms plus the
-pairs of adjacent terms ("security_forc"), which reward the question's phrases; synonyms from
-data/synonyms.txt close the gap between the question's words and the article's.
+should not win on scattered single words; a bonus goes to the share of the question that one
+sentence holds. Both indexes hold the tokenizer's terms plus the pairs of adjacent terms
+("secur_forc"), which reward the question's phrases. Synonyms from data/synonyms.txt, and near
+forms of words the content lacks ("counil", "Indian"), close the gap between the question's
+words and the article's. Each step can be switched off (see `python -m index eval --ablate`).
 """
 from __future__ import annotations
 
@@ -22,10 +24,11 @@ from .text import DEFAULT_TOKENIZER, Tokenizer, _load_words
 Span = tuple[int, int]
 BIGRAM_WEIGHT = 0.5  # a phrase of the question counts half a word more, on top of its two words
 SENTENCE_WEIGHT = 0.4  # share of the best sentence in a passage's score
-COVERAGE_WEIGHT = 0.2  # bonus for holding the whole question rather than one of its words many times
+COVERAGE_WEIGHT = 0.4  # bonus for holding the whole question rather than one of its words many times
 UNSEEN_WORD_SHARE = 0.5  # a common question word the content never uses, as a share of the rarest term
-MIN_SHARED_PREFIX = 5
-NAME_PREFIX = 4  # a name is mentioned by a term sharing its first letters: "asian"/"asia", "british"/"britain"  # "india" finds "indian", "sahara" "saharan"; shorter stems are too ambiguous
+NAME_WEIGHT = 1.5  # a question's names and numbers locate its answer: they count half again
+MIN_SHARED_PREFIX = 5  # "india" finds "indian", "sahara" "saharan"; shorter stems are too ambiguous
+NAME_PREFIX = 4  # a name counts as mentioned by a term sharing its first letters: "british", "britain"
 
 
 class OkapiBM25(BM25Okapi):
@@ -108,19 +111,21 @@ class Retriever:
     """BM25 over a fixed list of texts. An empty list, or texts without any term, rank nothing.
 
     `sentences` gives each text's sentence spans (Passage.sentences); without them the texts
-    are segmented here. `bigram_weight` and `sentence_weight` at 0 turn those steps off.
+    are segmented here. `expansion_weight`, `bigram_weight`, `sentence_weight` and
+    `coverage_weight` at 0, and `name_weight` at 1, turn those steps off.
     """
 
     def __init__(self, texts: list[str], tokenizer: Tokenizer = DEFAULT_TOKENIZER,
                  k1: float = 1.2, b: float = 0.75, expansion_weight: float = 0.4,
                  sentences: list[tuple[Span, ...]] | None = None,
                  bigram_weight: float = BIGRAM_WEIGHT, sentence_weight: float = SENTENCE_WEIGHT,
-                 coverage_weight: float = COVERAGE_WEIGHT):
+                 coverage_weight: float = COVERAGE_WEIGHT, name_weight: float = NAME_WEIGHT):
         self.tokenizer = tokenizer
         self.expansion_weight = expansion_weight
         self.bigram_weight = bigram_weight
         self.sentence_weight = sentence_weight
         self.coverage_weight = coverage_weight
+        self.name_weight = name_weight
         spans = [tokenizer.spans(t) for t in texts]
         self.terms = [[term for _, _, term in s] for s in spans]
         self.term_sets = [frozenset(t) for t in self.terms]
@@ -136,13 +141,11 @@ class Retriever:
     @classmethod
     def for_passages(cls, passages, settings, tokenizer: Tokenizer = DEFAULT_TOKENIZER,
                      **overrides) -> Retriever:
-        """The retriever over Passage objects, tuned by IndexSettings (fields it may not have yet
-        read with defaults); `overrides` replace single options, as the ablations do."""
-        options = dict(k1=getattr(settings, "bm25_k1", 1.2), b=getattr(settings, "bm25_b", 0.75),
-                       expansion_weight=getattr(settings, "expansion_weight", 0.4),
-                       bigram_weight=getattr(settings, "bigram_weight", BIGRAM_WEIGHT),
-                       sentence_weight=getattr(settings, "sentence_weight", SENTENCE_WEIGHT),
-                       coverage_weight=getattr(settings, "coverage_weight", COVERAGE_WEIGHT))
+        """The retriever over Passage objects, tuned by IndexSettings; `overrides` replace single
+        options, as the ablations do."""
+        options = dict(k1=settings.bm25_k1, b=settings.bm25_b, expansion_weight=settings.expansion_weight,
+                       bigram_weight=settings.bigram_weight, sentence_weight=settings.sentence_weight,
+                       coverage_weight=settings.coverage_weight, name_weight=settings.name_weight)
         options.update(overrides)
         return cls([p.text for p in passages], tokenizer, sentences=[p.sentences for p in passages],
                    **options)
@@ -154,9 +157,10 @@ class Retriever:
         return len(self.terms)
 
     def query(self, text: str) -> dict[str, float]:
-        """The question's terms with their weights: its own at 1, below them the content's terms
-        that stand for them: synonyms, and for a term the content lacks its near forms there."""
-        weights = {term: 1.0 for term in self.tokenizer.terms(text)}
+        """The question's terms with their weights: its own at 1 (names and numbers at name_weight),
+        below them the content's terms that stand for them: synonyms, and for a term the content
+        lacks, its near forms there. Own terms are those weighing 1 or more."""
+        weights = {q.term: self.name_weight if q.decisive else 1.0 for q in self.question_terms(text)}
         if self.expansion_weight > 0:
             for term in list(weights):
                 for other in self.stand_ins(term):
@@ -239,7 +243,7 @@ class Retriever:
         return any(acronym in "".join(t[0] for t in terms) for terms in self.sentence_terms)
 
     def _with_bigrams(self, query: dict[str, float]) -> dict[str, float]:
-        own = [t for t, w in query.items() if w == 1.0]
+        own = [t for t, w in query.items() if w >= 1.0]
         weighted = dict(query)
         if self.bigram_weight > 0:
             for pair in with_bigrams(own)[len(own):]:
@@ -262,13 +266,24 @@ class Retriever:
         return total
 
     def coverage(self, query: dict[str, float]) -> np.ndarray:
-        """Per passage, the idf-weighted share of the question's own terms (those of the content) it holds."""
-        own = [t for t, w in query.items() if w == 1.0 and t in self.vocabulary]
-        weights = np.array([self.idf(t) for t in own])
-        if not own or weights.sum() <= 0:
-            return np.zeros(len(self.terms))
-        held = np.array([[t in terms for t in own] for terms in self.term_sets], dtype=float)
-        return held @ (weights / weights.sum())
+        """Per passage, the share of the question its best sentence holds: the question's own
+        terms weighed by idf, each held when it or a term standing for it is in the sentence."""
+        held = np.zeros(len(self.sentence_owner))
+        total = 0.0
+        for term in (t for t, w in query.items() if w >= 1.0):
+            matches = [t for t in (term, *self.stand_ins(term)) if t in self.vocabulary]
+            if not matches:
+                continue
+            weight = max(self.idf(t) for t in matches)
+            where = np.zeros(len(held), dtype=bool)
+            for t in matches:
+                where[self.sentences.postings[t][0]] = True
+            held += weight * where
+            total += weight
+        best = np.zeros(len(self.terms))
+        if total > 0:
+            np.maximum.at(best, self.sentence_owner, held / total)
+        return best
 
     def search(self, text: str, k: int = 3) -> list[Hit]:
         scores = self.scores(self.query(text))

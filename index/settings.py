@@ -30,7 +30,15 @@ class IndexSettings(BaseSettings):
                                  description="largest page a fetch reads")
     copy_default_content: bool = Field(default=True,
                                        description="a new server's corpus starts as a copy of the default content")
-    min_evidence: float = Field(default=0.5, ge=0.0, le=1.0,
+    bigram_weight: float = Field(default=0.5, ge=0.0, le=2.0,
+                                 description="weight of the question's adjacent-term pairs; 0 turns it off")
+    sentence_weight: float = Field(default=0.4, ge=0.0, le=1.0,
+                                   description="share of the best sentence's BM25 in a passage's score")
+    coverage_weight: float = Field(default=0.4, ge=0.0, le=2.0,
+                                   description="bonus for the share of the question one sentence holds")
+    name_weight: float = Field(default=1.5, ge=1.0, le=3.0,
+                               description="weight of a question's names and numbers; 1 turns it off")
+    min_evidence: float = Field(default=0.2, ge=0.0, le=1.0,
                                 description="share of a question's content the best passage must hold")
 
 

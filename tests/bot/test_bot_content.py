@@ -17,7 +17,7 @@ from .test_bot_commands import is_ephemeral, no_mentions, wait_final
 
 STORKS = (b"Storks over Zanzibar\n\nThe lighthouse keeper, Amina Oyelaran, counted 4,312 migrating storks over "
           b"Zanzibar in the spring of 2019. She kept the tally in a green notebook.\n")
-QUESTION = "How many storks did the lighthouse keeper count?"
+QUESTION = "How many storks did Amina Oyelaran count?"
 
 
 def live(engine: Engine) -> int:

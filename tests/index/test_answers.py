@@ -2,7 +2,7 @@
 import pytest
 from hypothesis import assume, given, settings, strategies as st
 
-from index.answers import Span, expects_short_answer, find_answer
+from index.answers import Span, find_answer
 from index.documents import ReadError
 from index.passages import split_passages
 from index.questions import analyse
@@ -220,12 +220,3 @@ def test_yes_no_and_why_questions_get_no_phrase():
     text = "The airspace over the coast was closed after the storm damaged the radar station."
     assert answer("Was the airspace over the coast closed?", text) is None
     assert answer("Why was the airspace over the coast closed?", text) is None
-
-
-def test_which_kinds_expect_a_short_typed_answer():
-    for question in ("How many died?", "When did it start?", "Where did they meet?", "Who is the mayor?",
-                     'Who said "no tolerance"?'):
-        assert expects_short_answer(analyse(question)), question
-    for question in ("What did the mayor promise?", "Why did Russia act?", "Was the airspace closed?",
-                     "Tell me about the attacks"):
-        assert not expects_short_answer(analyse(question)), question

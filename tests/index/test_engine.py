@@ -55,6 +55,7 @@ def test_words_the_article_does_not_use_still_find_the_passage(article_engine, q
     "What is the capital of Australia?",
     "How many people died in the 2004 tsunami?",
     "What did Angela Merkel say about Greece?",
+    "What colour are the flamingos at the zoo?",
 ])
 def test_questions_the_content_does_not_answer_are_refused(article_engine, question):
     result = article_engine.ask(question)

@@ -145,3 +145,21 @@ def test_idf_of_unseen_term_is_the_largest():
     retriever = Retriever(TEXTS)
     assert retriever.idf_unseen() > max(retriever.idf(t) for t in retriever.vocabulary)
     assert retriever.idf("absent") == 0.0
+
+
+def test_names_in_the_question_weigh_more():
+    retriever = Retriever(TEXTS)
+    query = retriever.query("Did the council meet in Vienna?")
+    assert query["vienna"] > query["council"] == 1.0
+    # Between two passages holding one question word each, the one with the name wins.
+    texts = ["The council met for hours.", "Vienna was calm that day."]
+    assert ranked(Retriever(texts), "Was the council in Vienna?")[0] == 1
+
+
+def test_coverage_prefers_the_sentence_holding_the_whole_question():
+    texts = ["Storms closed the airport. Officials in Lyon said nothing.",
+             "In Lyon storms closed the airport."]
+    retriever = Retriever(texts, bigram_weight=0, sentence_weight=0)
+    coverage = retriever.coverage(retriever.query("Did storms close the airport in Lyon?"))
+    assert coverage[1] == pytest.approx(1.0)
+    assert coverage[0] < coverage[1]

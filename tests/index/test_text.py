@@ -65,3 +65,7 @@ def test_spans_point_into_the_original():
     for start, end, term in DEFAULT_TOKENIZER.spans(text):
         assert text[start:end]
     assert [text[s:e] for s, e, _ in DEFAULT_TOKENIZER.spans(text)] == ["Putin\u2019s", "forces", "12,000", "police"]
+
+
+def test_word_families_the_stemmer_cannot_join():
+    assert terms("death") == terms("died") == terms("dead")
