@@ -16,19 +16,11 @@ import time
 from pathlib import Path
 
 from bench.content import two_mb_document
+from bench.questions import QUESTIONS
 from index.content import ContentManager
 from index.engine import Engine
 from index.settings import IndexSettings
 
-QUESTIONS = [
-    "How many people died in the Paris attacks?",
-    "Who is Hollande?",
-    "Where did Putin meet Obama?",
-    "How many Russian holidaymakers were killed?",
-    "What did Lavrov and Kerry do in Vienna?",
-    "When did France launch airstrikes?",
-    "Who claimed responsibility for the attack?",
-]
 
 
 def first_passage(engine: Engine, question: str) -> tuple[str, str, int]:

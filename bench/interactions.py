@@ -24,18 +24,9 @@ sys.path.insert(0, str(ROOT))
 
 from index.engine import Engine  # noqa: E402
 from index.settings import IndexSettings  # noqa: E402
+from bench.questions import QUESTIONS  # noqa: E402
 from tests.bot.standin import StandIn  # noqa: E402
 
-QUESTIONS = [
-    "How many people died in the Paris attacks?",
-    "Who is Hollande?",
-    "Where did Putin meet Obama?",
-    "How many Russian holidaymakers were killed?",
-    "What did Lavrov and Kerry do in Vienna?",
-    "What colour is the pope's bicycle?",
-    "When did France launch airstrikes?",
-    "Who claimed responsibility for the attack?",
-]
 DEADLINE = 3.0
 
 

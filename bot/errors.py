@@ -56,14 +56,19 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-async def on_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+def explain_failure(interaction: discord.Interaction, error: BaseException) -> str:
+    """The short line for the user; the log gets the traceback of anything unexpected."""
     text, unexpected = user_message(error)
     name = interaction.command.qualified_name if interaction.command else "?"
     if unexpected:
         log.error("/%s failed (interaction %s)", name, interaction.id, exc_info=error)
     else:
         log.info("/%s refused for user %s: %s", name, interaction.user.id, text)
-    await send_ephemeral(interaction, Reply.error(text))
+    return text
+
+
+async def on_app_command_error(interaction: discord.Interaction, error: app_commands.AppCommandError) -> None:
+    await send_ephemeral(interaction, Reply.error(explain_failure(interaction, error)))
 
 
 async def send_ephemeral(interaction: discord.Interaction, reply: Reply) -> None:

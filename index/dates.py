@@ -32,7 +32,7 @@ _FORMS = [
     rf"{_YEAR}{_ERA}?",
     rf"\d{{1,4}}{_ERA}",
     rf"{_WEEKDAY}(?:\s+{_DAY}(?:st|nd|rd|th))?",
-    rf"\d{{1,2}}(?::\d{{2}})?\s*(?:a\.m\.|p\.m\.|am|pm)",
+    r"\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)",
 ]
 DATE = re.compile(r"(?<![\w-])(?:" + "|".join(_FORMS) + r")(?![\w])", re.I)
 

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 import threading
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from . import summaries
 from .answering import AskResult, LoadedVersion, PassageHit  # noqa: F401 (part of the engine's API)
 from .documents import Document
 from .settings import IndexSettings
 from .store import DEFAULT_CORPUS, Store
+
+if TYPE_CHECKING:
+    from .content import ChangeReport
 
 
 class EngineError(Exception):
@@ -26,18 +30,6 @@ class QuestionError(EngineError):
 
 class NotIndexedError(EngineError):
     pass
-
-
-@dataclass
-class BuildReport:
-    version: int
-    documents: int
-    passages: int
-    documents_added: list[str] = field(default_factory=list)
-    documents_removed: list[str] = field(default_factory=list)
-    passages_added: int = 0
-    passages_removed: int = 0
-    seconds: float = 0.0
 
 
 @dataclass
@@ -136,7 +128,7 @@ class Engine:
         return list(loaded.snapshot.documents) if loaded else []
 
     def build(self, sources: list[Path] | None = None, author: str = "cli",
-              on_progress=None, on_wait=None) -> BuildReport:
+              on_progress=None, on_wait=None) -> ChangeReport:
         """Rebuild the corpus from its sources (content files and documents added by hand, see
         content.py) as a new version, locked and audited; on any error nothing changes."""
         from .content import ContentManager  # content builds on the engine's errors
@@ -144,6 +136,4 @@ class Engine:
         report = ContentManager(self.store, self.settings).reindex(
             self.corpus, author, sources, on_progress=on_progress, on_wait=on_wait)
         self._loaded = None  # the next question loads the new version
-        return BuildReport(report.version, report.documents, report.passages, report.documents_added,
-                           report.documents_removed, report.passages_added, report.passages_removed,
-                           report.seconds)
+        return report

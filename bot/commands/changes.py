@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable
 import discord
 
 from .. import rendering
-from ..errors import user_message
+from ..errors import explain_failure
 from ..handlers import Status
 from ..replies import Reply
 
@@ -71,13 +71,7 @@ async def run_change(interaction: discord.Interaction, change: Callable[[Status]
     try:
         reply = await change(progress)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a short ephemeral line
-        text, unexpected = user_message(exc)
-        name = interaction.command.qualified_name if interaction.command else "?"
-        if unexpected:
-            log.error("/%s failed (interaction %s)", name, interaction.id, exc_info=exc)
-        else:
-            log.info("/%s refused for user %s: %s", name, interaction.user.id, text)
-        reply = Reply.error(text)
+        reply = Reply.error(explain_failure(interaction, exc))
     finally:
         await progress.stop()
     await interaction.edit_original_response(**rendering.edit(reply))
