@@ -23,10 +23,11 @@ from index.settings import IndexSettings
 
 
 
-def first_passage(engine: Engine, question: str) -> tuple[str, str, int]:
+def first_passage(engine: Engine, question: str) -> tuple[str | None, str | None, int]:
+    """What a user sees first: the best passage (none for a question nothing matches)."""
     result = engine.ask(question)
-    best = result.passages[0]
-    return best.document, best.text, result.version
+    best = result.passages[0] if result.passages else None
+    return (best.document, best.text, result.version) if best else (None, None, result.version)
 
 
 def ask_in_a_loop(engine: Engine, expected: dict, stop: threading.Event, tally: dict, lock: threading.Lock,
