@@ -58,7 +58,6 @@ class Tally:
     rr: float = 0.0
     em: float = 0.0
     f1: float = 0.0
-    answered: int = 0
     by_kind: dict = field(default_factory=dict)
 
     def add_rank(self, rank: int | None) -> None:
