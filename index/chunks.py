@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable
 
-from .text import _load_words, stopwords
+from .text import load_words, stopwords
 
 # Money and numbers whole ("£26,719", "103.5", "48%"), words with inner hyphens or apostrophes,
 # then any other single character (punctuation).
@@ -108,4 +108,4 @@ _LY_NOUNS = frozenset("family supply assembly ally rally monopoly anomaly butter
 
 @lru_cache(maxsize=1)
 def verbs() -> frozenset[str]:
-    return frozenset(w for line in _load_words("verbs.txt") for w in line.split())
+    return frozenset(w for line in load_words("verbs.txt") for w in line.split())

@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-from .text import _load_words, stopwords
+from .text import load_words, stopwords
 
 # A capitalised word ("Putin", "Saryusz-Wolski", "G20", "O'Brien"), never its possessive "'s".
 _WORD = r"(?:[A-Z][\w-]*(?:['\u2019][A-Z][\w-]*)?|[A-Z]\.)"
@@ -26,12 +26,12 @@ class Name:
 
 @lru_cache(maxsize=1)
 def places() -> frozenset[str]:
-    return frozenset(w.casefold() for w in _load_words("places.txt"))
+    return frozenset(w.casefold() for w in load_words("places.txt"))
 
 
 @lru_cache(maxsize=1)
 def titles() -> frozenset[str]:
-    return frozenset(_load_words("titles.txt"))
+    return frozenset(load_words("titles.txt"))
 
 
 def find_names(text: str, start: int = 0, end: int | None = None) -> list[Name]:

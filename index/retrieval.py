@@ -19,7 +19,7 @@ import numpy as np
 from rank_bm25 import BM25Okapi
 
 from .sentences import sentence_spans
-from .text import DEFAULT_TOKENIZER, Tokenizer, _load_words
+from .text import DEFAULT_TOKENIZER, Tokenizer, load_words
 
 Span = tuple[int, int]
 BIGRAM_WEIGHT = 0.5  # a phrase of the question counts half a word more, on top of its two words
@@ -48,7 +48,7 @@ class OkapiBM25(BM25Okapi):
 def synonym_groups(tokenizer: Tokenizer = DEFAULT_TOKENIZER) -> dict[str, frozenset[str]]:
     """term -> the terms of every group it belongs to (itself excluded), from data/synonyms.txt."""
     related: dict[str, set[str]] = {}
-    for line in _load_words("synonyms.txt"):
+    for line in load_words("synonyms.txt"):
         group = {t for word in line.split(",") for t in tokenizer.terms(word.strip())}
         for term in group:
             related.setdefault(term, set()).update(group - {term})

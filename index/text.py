@@ -31,21 +31,21 @@ TOKEN = re.compile(r"[^\W\d_]+-\d+|\d[\d,.]*\d%?|\d%?|\w+(?:['\u2019]\w+)*")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")
 
 
-def _load_words(name: str) -> frozenset[str]:
+def load_words(name: str) -> frozenset[str]:
     lines = resources.files("index").joinpath("data", name).read_text(encoding="utf-8").splitlines()
     return frozenset(w for line in lines if (w := line.split("#", 1)[0].strip()))
 
 
 @lru_cache(maxsize=1)
 def stopwords() -> frozenset[str]:
-    return _load_words("stopwords.txt")
+    return load_words("stopwords.txt")
 
 
 @lru_cache(maxsize=1)
 def irregular_forms() -> dict[str, str]:
     """Irregular form -> its base ("built" -> "build", "children" -> "child"), from data/irregular.txt."""
     forms = {}
-    for line in _load_words("irregular.txt"):
+    for line in load_words("irregular.txt"):
         base, _, others = line.partition(":")
         forms.update((form, base.strip()) for form in others.split())
     return forms
