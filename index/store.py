@@ -348,16 +348,6 @@ class Store:
                      "SET version_id = excluded.version_id", (corpus, version_id))
         return Version(version_id, corpus, number, now, author, action, changes)
 
-    def set_live(self, corpus: str, number: int, author: str) -> Version:
-        """Roll back (or forward): publish a copy of version `number` as a new version."""
-        snapshot = self.load(corpus, number)
-        if snapshot is None:
-            raise StoreError(f"corpus {corpus!r} has no version {number}")
-        changes = {**diff(self.load(corpus), snapshot.documents, snapshot.passages), "rollback_to": number,
-                   "documents": len(snapshot.documents), "passages": len(snapshot.passages)}
-        return self.publish(corpus, snapshot.documents, snapshot.passages, author, f"rollback to {number}",
-                            changes, sources=snapshot.sources, excluded=snapshot.excluded)
-
     def original(self, sha256: str) -> bytes | None:
         """The bytes a moderator added, as they came."""
         with self.connect() as conn:

@@ -194,6 +194,16 @@ def test_remove_then_rollback_brings_it_back(manager):
     assert (history[0].documents, history[0].passages) == (3, len(manager.store.load().passages))
 
 
+def test_rollback_restores_what_was_excluded(manager):
+    manager.remove("default", "mod", "harbour.txt")  # version 2 leaves a configured file out
+    manager.rollback("default", "mod", 1)
+    assert manager.store.load().excluded == frozenset() and "harbour.txt" in names(manager)
+    manager.rollback("default", "mod", 2)
+    assert manager.store.load().excluded == {"harbour.txt"}
+    manager.reindex("default", "mod")  # a rebuild keeps it out
+    assert "harbour.txt" not in names(manager)
+
+
 def test_remove_and_rollback_errors(manager):
     with pytest.raises(ContentError, match="no document 'nope.txt'; it has: harbour.txt, orchard.md"):
         manager.remove("default", "mod", "nope.txt")

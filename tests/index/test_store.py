@@ -70,20 +70,6 @@ def test_publish_without_sources_keeps_the_live_ones(tmp_path):
     assert live.source("b.txt") == added and live.excluded == {"c.txt"}
 
 
-def test_set_live_copies_an_old_version_as_a_new_one(tmp_path):
-    store = Store(tmp_path / "x.db")
-    publish(store, [A], excluded=frozenset({"gone.txt"}))
-    publish(store, [A, B], excluded=frozenset())
-    version = store.set_live("default", 1, "mod")
-    assert version.number == 3
-    live = store.load()
-    assert [d.name for d in live.documents] == ["a.txt"]
-    assert live.excluded == {"gone.txt"}
-    assert version.changes["documents_removed"] == ["b.txt"] and version.changes["rollback_to"] == 1
-    with pytest.raises(StoreError):
-        store.set_live("default", 9, "mod")
-
-
 def test_a_failed_publish_changes_nothing(tmp_path):
     store = Store(tmp_path / "x.db")
     publish(store, [A])
