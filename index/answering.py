@@ -2,17 +2,25 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from functools import lru_cache
 
 from . import answers, questions
 from .answers import Span
 from .passages import Passage
-from .retrieval import Retriever
+from .retrieval import QuestionTerm, Retriever
 from .settings import IndexSettings
 from .store import Snapshot
+from .text import Tokenizer, load_words
 
 CANDIDATES = 8  # passages the answer finder looks through
 UNKNOWN_SHARE = 0.6  # measured on SQuAD v2: at 0.5, 78.6% of refusals are right; at 0.6, 81.0%
 PROMOTE_WITHIN = 0.9  # of the best score: measured on SQuAD v1.1 (0.8: top-1 .845, 0.9: .848, never: .847)
+
+
+@lru_cache(maxsize=4)
+def frame_terms(tokenizer: Tokenizer) -> frozenset[str]:
+    """The index terms of data/frames.txt: words that frame a question, not its subject."""
+    return frozenset(t for word in load_words("frames.txt") for t in tokenizer.terms(word))
 
 
 @dataclass
@@ -86,17 +94,28 @@ class LoadedVersion:
 
         A name or number of the question that the content never mentions (nor a near form of
         it) settles it: the question is about something else; so does a question most of whose
-        words the content never uses. Otherwise the best passage must hold `min_evidence` of the
-        question's terms (see Retriever.evidence).
+        words the content never uses, or one that shares only names with it ("the population of
+        France" where the content never speaks of population). Otherwise the best passage must
+        hold `min_evidence` of the question's terms (see Retriever.evidence).
         """
         retriever = self.retriever
         asked = retriever.question_terms(question)
         if not asked or any(q.decisive and not retriever.mentions(q.term) for q in asked):
             return False
-        unknown = sum(not retriever.mentions(q.term) for q in asked)
-        if unknown >= UNKNOWN_SHARE * len(asked):
-            return False  # half the question's words appear nowhere: it is about something else
+        unknown = [q for q in asked if not retriever.mentions(q.term)]
+        if len(unknown) >= UNKNOWN_SHARE * len(asked):
+            return False  # most of the question's words appear nowhere: it is about something else
+        if self._only_names_known(asked, unknown):
+            return False
         return retriever.evidence(asked, best) >= self.settings.min_evidence
+
+    def _only_names_known(self, asked: list[QuestionTerm], unknown: list[QuestionTerm]) -> bool:
+        """Does the content lack every word of the question besides its names (and the words
+        that only frame it, "type", "name")? Then all it shares with the question is a subject."""
+        frames = frame_terms(self.retriever.tokenizer)
+        ordinary = [q for q in asked if not q.decisive and q.term not in frames]
+        return bool(ordinary) and all(q in unknown for q in ordinary)
+
 
     def _hit(self, index: int, score: float, span: Span | None) -> PassageHit:
         p = self.passages[index]

@@ -38,7 +38,7 @@ class IndexSettings(BaseSettings):
                                    description="bonus for the share of the question one sentence holds")
     name_weight: float = Field(default=1.5, ge=1.0, le=3.0,
                                description="weight of a question's names and numbers; 1 turns it off")
-    min_evidence: float = Field(default=0.2, ge=0.0, le=1.0,
+    min_evidence: float = Field(default=0.15, ge=0.0, le=1.0,
                                 description="share of a question's content the best passage must hold")
 
 
