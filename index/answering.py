@@ -94,9 +94,9 @@ class LoadedVersion:
 
         A name or number of the question that the content never mentions (nor a near form of
         it) settles it: the question is about something else; so does a question most of whose
-        words the content never uses, or one that shares only names with it ("the population of
-        France" where the content never speaks of population). Otherwise the best passage must
-        hold `min_evidence` of the question's terms (see Retriever.evidence).
+        words the content never uses, or one that shares only names with it and asks about a
+        thing the content never speaks of ("the population of France"). Otherwise the best
+        passage must hold `min_evidence` of the question's terms (see Retriever.evidence).
         """
         retriever = self.retriever
         asked = retriever.question_terms(question)
@@ -105,17 +105,25 @@ class LoadedVersion:
         unknown = [q for q in asked if not retriever.mentions(q.term)]
         if len(unknown) >= UNKNOWN_SHARE * len(asked):
             return False  # most of the question's words appear nowhere: it is about something else
-        if self._only_names_known(asked, unknown):
+        if self._asks_about_the_unknown(question, asked, unknown):
             return False
         return retriever.evidence(asked, best) >= self.settings.min_evidence
 
-    def _only_names_known(self, asked: list[QuestionTerm], unknown: list[QuestionTerm]) -> bool:
+    def _asks_about_the_unknown(self, question: str, asked: list[QuestionTerm],
+                                unknown: list[QuestionTerm]) -> bool:
         """Does the content lack every word of the question besides its names (and the words
-        that only frame it, "type", "name")? Then all it shares with the question is a subject."""
-        frames = frame_terms(self.retriever.tokenizer)
+        that only frame it: "type", "name"), one of them a noun the question is about? Then the
+        content knows the question's subject ("France") but not what is asked of it
+        ("population"). An unknown verb alone ("what did Putin announce") may be another
+        wording of what the content says, so it does not settle it (measured on SQuAD v2: with
+        verbs, 81.0% of refusals right; without, 82.9%)."""
+        tokenizer = self.retriever.tokenizer
+        frames = frame_terms(tokenizer)
         ordinary = [q for q in asked if not q.decisive and q.term not in frames]
-        return bool(ordinary) and all(q in unknown for q in ordinary)
-
+        if not ordinary or any(q not in unknown for q in ordinary):
+            return False
+        subjects = {t for word in questions.subject_words(question) for t in tokenizer.terms(word)}
+        return any(q.term in subjects for q in ordinary)
 
     def _hit(self, index: int, score: float, span: Span | None) -> PassageHit:
         p = self.passages[index]

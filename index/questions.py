@@ -68,6 +68,26 @@ def analyse(text: str) -> Question:
                     measure.group(1).lower() if measure else None)
 
 
+_DETERMINERS = frozenset("the a an its his her their our your my this that these those".split())
+
+
+def subject_words(text: str) -> list[str]:
+    """The nouns a question is about, as far as word order tells without a tagger: a word after
+    a determiner or a possessive, or before "of" ("the population of France", "Putin's height"),
+    and the measure of a "how tall/old/far" question. Verbs ("what did X announce") are not."""
+    words = re.findall(r"[\w'\u2019-]+", text)
+    found = []
+    for i, word in enumerate(words):
+        before = words[i - 1].lower() if i else ""
+        after = words[i + 1].lower() if i + 1 < len(words) else ""
+        if before in _DETERMINERS or before.endswith(("'s", "\u2019s")) or after == "of":
+            found.append(word)
+    measure = _MEASURE.search(text)
+    if measure:
+        found.append(measure.group(1))
+    return found
+
+
 def _kind(text: str) -> str:
     found = [(m.start(), order, kind) for order, (kind, pattern) in enumerate(_KIND_PATTERNS)
              if (m := pattern.search(text))]

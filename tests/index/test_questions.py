@@ -2,7 +2,7 @@
 import pytest
 from hypothesis import given, strategies as st
 
-from index.questions import KINDS, analyse
+from index.questions import KINDS, analyse, subject_words
 
 
 @pytest.mark.parametrize("text, kind", [
@@ -71,3 +71,14 @@ def test_any_text_is_analysed(text):
     q = analyse(text)
     assert q.kind in KINDS
     assert q.text == text
+
+
+@pytest.mark.parametrize("question, subjects", [
+    ("What is the population of France?", ["population"]),
+    ("What was Shen Kuo's religion?", ["religion"]),
+    ("How tall is the tower?", ["tower", "tall"]),
+    ("What did Hollande announce?", []),  # a verb: what happened, not a thing asked about
+    ("Who did Putin blame for the attacks?", ["attacks"]),
+])
+def test_subject_words_are_the_nouns_asked_about(question, subjects):
+    assert subject_words(question) == subjects
