@@ -7,6 +7,7 @@ from functools import lru_cache
 from . import answers, questions
 from .answers import Span
 from .passages import Passage
+from .reranking import VectorStore
 from .retrieval import QuestionTerm, Retriever
 from .settings import IndexSettings
 from .store import Snapshot
@@ -52,10 +53,10 @@ class AskResult:
 class LoadedVersion:
     """A snapshot with its retriever: swapped in whole when a new version goes live."""
 
-    def __init__(self, snapshot: Snapshot, settings: IndexSettings):
+    def __init__(self, snapshot: Snapshot, settings: IndexSettings, vectors: VectorStore | None = None):
         self.snapshot = snapshot
         self.settings = settings
-        self.retriever = Retriever.for_passages(snapshot.passages, settings)
+        self.retriever = Retriever.for_passages(snapshot.passages, settings, vectors=vectors)
         self._labels = {d.name: d.label for d in snapshot.documents}
 
     @property

@@ -81,7 +81,7 @@ class Engine:
                     snapshot = self.store.load(self.corpus)
                     if snapshot is None:
                         return None
-                    self._loaded = LoadedVersion(snapshot, self.settings)
+                    self._loaded = LoadedVersion(snapshot, self.settings, vectors=self.store)
             loaded = self._loaded
         return loaded
 

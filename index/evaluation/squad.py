@@ -140,7 +140,9 @@ def evaluate(data: list[dict], settings: IndexSettings, answers: bool = True,
     for article in data:
         loaded = article_version(article, settings)
         if tokenizer is not None or retrieval:
-            loaded.retriever = Retriever.for_passages(loaded.passages, settings,
+            # Ablations measure the lexical steps: without the re-ranker, which would embed again.
+            lexical = settings.model_copy(update={"reranker": "none"})
+            loaded.retriever = Retriever.for_passages(loaded.passages, lexical,
                                                       tokenizer or DEFAULT_TOKENIZER, **(retrieval or {}))
         baseline = baseline_ranking([p["context"] for p in article["paragraphs"]])
         for number, paragraph in enumerate(article["paragraphs"], start=1):
