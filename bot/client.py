@@ -1,6 +1,7 @@
 """The Discord client: intents, endpoints, commands, and the mention listener."""
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import discord
@@ -57,6 +58,8 @@ class VerbatimBot(discord.Client):
         use_endpoints(settings)
 
     async def setup_hook(self) -> None:
+        # The re-ranker's model loads beside the gateway's start, not in the first /ask.
+        self._warming = asyncio.create_task(self.handlers.warm_up())
         if self.settings.sync_on_change:
             await sync.sync_if_changed(self)
 

@@ -163,6 +163,7 @@ async def run_line(handlers: Handlers, line: str) -> Reply | None:
 
 
 async def run(handlers: Handlers, stdin: TextIO, stdout: TextIO) -> int:
+    warming = asyncio.create_task(handlers.warm_up())  # noqa: F841 - held so the task lives; loads as the first question is typed
     interactive = stdin.isatty() and stdout.isatty()
     if interactive:
         stdout.write(BANNER + "\n")

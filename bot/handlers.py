@@ -18,7 +18,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from index.content import ChangeReport, ContentError, ContentManager, check_filename
-from index.engine import Engine, NotIndexedError
+from index.engine import Engine, NotIndexedError, warm_up
 from index.settings import IndexSettings
 from index.store import Store
 
@@ -53,6 +53,14 @@ class Handlers:
         self._engines: dict[str, Engine] = {}
         if engine is not None:
             self._engines[engine.corpus] = engine
+
+    async def warm_up(self) -> None:
+        """Load the engine's models (the optional re-ranker's) in a worker thread. A failure
+        is only logged here: the first question meets it again and reports it."""
+        try:
+            await asyncio.to_thread(warm_up, self.index_settings)
+        except Exception:  # noqa: BLE001
+            log.exception("could not load the re-ranker's model")
 
     # -- which corpus ----------------------------------------------------------------------
 

@@ -54,6 +54,15 @@ def check_question(text: str, limit: int) -> str:
     return text
 
 
+def warm_up(settings: IndexSettings) -> None:
+    """Load what a first question would otherwise wait for: with the re-ranker on, its model
+    (about ten seconds). Front-ends call it in the background as they start."""
+    if settings.reranker == "minilm":
+        from . import reranking
+
+        reranking.load_model()
+
+
 class Engine:
     def __init__(self, store: Store, corpus: str = DEFAULT_CORPUS,
                  settings: IndexSettings | None = None):

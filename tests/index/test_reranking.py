@@ -6,7 +6,7 @@ import sys
 import numpy as np
 
 from index import reranking
-from index.engine import Engine
+from index.engine import Engine, warm_up
 from index.reranking import EmbeddingReranker
 from index.retrieval import Retriever
 from index.settings import IndexSettings
@@ -94,3 +94,11 @@ def test_passage_vectors_are_kept_in_the_store_and_not_embedded_again(tmp_path, 
     again = Engine(store, settings=settings).current()
     assert embedded == []  # every passage vector came from the store
     assert np.allclose(again.retriever.reranker.vectors, first.retriever.reranker.vectors, atol=1e-6)
+
+
+def test_warm_up_loads_the_model_only_when_the_reranker_is_on(tmp_path):
+    reranking._load_model.cache_clear()
+    warm_up(IndexSettings(index_path=tmp_path / "i.sqlite3"))
+    assert reranking._load_model.cache_info().currsize == 0
+    warm_up(IndexSettings(index_path=tmp_path / "i.sqlite3", reranker="minilm"))
+    assert reranking._load_model.cache_info().currsize == 1
