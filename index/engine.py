@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import summaries
+from . import reranking, summaries
 from .answering import AskResult, LoadedVersion, PassageHit  # noqa: F401 (part of the engine's API)
 from .documents import Document
 from .settings import IndexSettings
@@ -58,9 +58,7 @@ def warm_up(settings: IndexSettings) -> None:
     """Load what a first question would otherwise wait for: with the re-ranker on, its model
     (about ten seconds). Front-ends call it in the background as they start."""
     if settings.reranker == "minilm":
-        from . import reranking
-
-        reranking.load_model()
+        reranking.model()
 
 
 class Engine:

@@ -21,20 +21,13 @@ import numpy as np
 from .store import text_hash
 
 MODEL = "all-MiniLM-L6-v2"
-
-
 _loading = threading.Lock()  # the bot loads several servers' versions in worker threads
 
 
-def _model():
+def model():
     """The encoder, loaded once per process on the CPU (IndexSettings checks it is installed)."""
     with _loading:
         return _load_model()
-
-
-def load_model() -> None:
-    """Load the encoder now, so that the first question does not wait for it."""
-    _model()
 
 
 @lru_cache(maxsize=1)
@@ -48,7 +41,7 @@ def embed(texts: list[str]) -> np.ndarray:
     """Unit-length vectors, one row per text."""
     if not texts:
         return np.zeros((0, 0), dtype=np.float32)
-    return _model().encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False)
+    return model().encode(texts, batch_size=32, normalize_embeddings=True, show_progress_bar=False)
 
 
 class VectorStore(Protocol):
