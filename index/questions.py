@@ -55,12 +55,13 @@ _TARGET = re.compile(r"\b(?:how\s+many|how\s+much|what|which|whose)\s+([\w'-]+)(
 _MEASURE = re.compile(rf"\bhow\s+{_MEASURES}\b", re.I)
 _NAME = re.compile(r"\b[A-Z][\w'\u2019-]*(?:[ -](?:[A-Z][\w'\u2019-]*|\d+))*")
 _WH_WORDS = frozenset("who whom whose what which when where why how".split())
+_WORD = re.compile(r"[\w'\u2019-]+")
 
 
 def analyse(text: str) -> Question:
     kind = _kind(text)
     quote = _quote(text, kind)
-    words = tuple(w for w in re.findall(r"[\w'\u2019-]+", fold(text)) if w not in _WH_WORDS)
+    words = tuple(w for w in _WORD.findall(fold(text)) if w not in _WH_WORDS)
     target = _target(text, kind)
     terms = tuple(t for t in dict.fromkeys(DEFAULT_TOKENIZER.terms(text)) if t not in _type_terms(text, kind))
     measure = _MEASURE.search(text)
@@ -75,7 +76,7 @@ def subject_words(text: str) -> list[str]:
     """The nouns a question is about, as far as word order tells without a tagger: a word after
     a determiner or a possessive, or before "of" ("the population of France", "Putin's height"),
     and the measure of a "how tall/old/far" question. Verbs ("what did X announce") are not."""
-    words = re.findall(r"[\w'\u2019-]+", text)
+    words = _WORD.findall(text)
     found = []
     for i, word in enumerate(words):
         before = words[i - 1].lower() if i else ""
