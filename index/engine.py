@@ -88,7 +88,7 @@ class Engine:
                     snapshot = self.store.load(self.corpus)
                     if snapshot is None:
                         return None
-                    self._loaded = LoadedVersion(snapshot, self.settings, vectors=self.store)
+                    self._loaded = LoadedVersion(snapshot, self.settings, kept=self.store)
             loaded = self._loaded
         return loaded
 

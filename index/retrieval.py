@@ -3,10 +3,11 @@
 A passage's score fuses two BM25 rankings (rank-bm25, Lucene's idf): the passage as a whole,
 and its best sentence, since a question is usually answered by one sentence and a long passage
 should not win on scattered single words; a bonus goes to the share of the question that one
-sentence holds. Both indexes hold the tokenizer's terms plus the pairs of adjacent terms
-("secur_forc"), which reward the question's phrases. Synonyms from data/synonyms.txt, and near
-forms of words the content lacks ("counil", "Indian"), close the gap between the question's
-words and the article's. Each step can be switched off (see `python -m index eval --ablate`).
+sentence holds, and a question's words rare in English count more. Both indexes hold the
+tokenizer's terms plus the pairs of adjacent terms ("secur_forc"), which reward the question's
+phrases. Synonyms from data/synonyms.txt, and near forms of words the content lacks ("counil",
+"Indian"), close the gap between the question's words and the article's. Each step can be
+switched off (see `python -m index eval --ablate`).
 """
 from __future__ import annotations
 
@@ -14,10 +15,13 @@ import math
 from bisect import bisect_left
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Protocol
 
 import numpy as np
 from rank_bm25 import BM25Okapi
 
+from . import rarity
+from .rarity import FrequencyStore
 from .reranking import EmbeddingReranker, VectorStore
 from .sentences import sentence_spans
 from .text import DEFAULT_TOKENIZER, Tokenizer, load_words
@@ -30,6 +34,7 @@ UNSEEN_WORD_SHARE = 0.5  # a common question word the content never uses, as a s
 NAME_WEIGHT = 1.5  # a question's names and numbers locate its answer: they count half again
 MIN_SHARED_PREFIX = 5  # "india" finds "indian", "sahara" "saharan"; shorter stems are too ambiguous
 NAME_PREFIX = 4  # a name counts as mentioned by a term sharing its first letters: "british", "britain"
+RARITY_WEIGHT = 2.0  # a word rare in English counts up to this much more (index/rarity.py)
 
 
 class OkapiBM25(BM25Okapi):
@@ -96,6 +101,10 @@ class TermWeights:
         return self.bm25.idf.get(term, 0.0) if self.bm25 else 0.0
 
 
+class Kept(VectorStore, FrequencyStore, Protocol):
+    """What a retriever keeps between loads of a version: the store (Store) implements it."""
+
+
 @dataclass(frozen=True)
 class QuestionTerm:
     term: str
@@ -113,8 +122,9 @@ class Retriever:
 
     `sentences` gives each text's sentence spans (Passage.sentences); without them the texts
     are segmented here. `expansion_weight`, `bigram_weight`, `sentence_weight` and
-    `coverage_weight` at 0, and `name_weight` at 1, turn those steps off. `reranker`, when set,
-    fuses the scores with sentence embeddings (index/reranking.py).
+    `coverage_weight` and `rarity_weight` at 0, and `name_weight` at 1, turn those steps off.
+    `frequencies` keeps the English word frequencies between loads (index/rarity.py). `reranker`,
+    when set, fuses the scores with sentence embeddings (index/reranking.py).
     """
     reranker: EmbeddingReranker | None = None
 
@@ -122,7 +132,8 @@ class Retriever:
                  k1: float = 1.2, b: float = 0.75, expansion_weight: float = 0.4,
                  sentences: list[tuple[Span, ...]] | None = None,
                  bigram_weight: float = BIGRAM_WEIGHT, sentence_weight: float = SENTENCE_WEIGHT,
-                 coverage_weight: float = COVERAGE_WEIGHT, name_weight: float = NAME_WEIGHT):
+                 coverage_weight: float = COVERAGE_WEIGHT, name_weight: float = NAME_WEIGHT,
+                 rarity_weight: float = RARITY_WEIGHT, frequencies: FrequencyStore | None = None):
         self.tokenizer = tokenizer
         self.expansion_weight = expansion_weight
         self.bigram_weight = bigram_weight
@@ -133,6 +144,8 @@ class Retriever:
         self.terms = [[term for _, _, term in s] for s in spans]
         self.term_sets = [frozenset(t) for t in self.terms]
         self.vocabulary = {t for terms in self.terms for t in terms}
+        self.rarity = rarity.term_weights(_forms(texts, spans), rarity_weight, frequencies) \
+            if rarity_weight > 0 else {}
         self._near: dict[str, frozenset[str]] = {}  # unseen question term -> its near forms
         self._sorted: list[str] | None = None  # the vocabulary, sorted on first need
         self.passages = TermWeights([self._indexed(t) for t in self.terms], k1, b)
@@ -143,17 +156,19 @@ class Retriever:
 
     @classmethod
     def for_passages(cls, passages, settings, tokenizer: Tokenizer = DEFAULT_TOKENIZER,
-                     vectors: VectorStore | None = None, **overrides) -> Retriever:
+                     kept: Kept | None = None, **overrides) -> Retriever:
         """The retriever over Passage objects, tuned by IndexSettings; `overrides` replace single
-        options, as the ablations do. `vectors` keeps the re-ranker's embeddings between loads."""
+        options, as the ablations do. `kept` (the store) keeps word frequencies and the
+        re-ranker's embeddings between loads."""
         options = dict(k1=settings.bm25_k1, b=settings.bm25_b, expansion_weight=settings.expansion_weight,
                        bigram_weight=settings.bigram_weight, sentence_weight=settings.sentence_weight,
-                       coverage_weight=settings.coverage_weight, name_weight=settings.name_weight)
+                       coverage_weight=settings.coverage_weight, name_weight=settings.name_weight,
+                       rarity_weight=settings.rarity_weight, frequencies=kept)
         options.update(overrides)
         texts = [p.text for p in passages]
         retriever = cls(texts, tokenizer, sentences=[p.sentences for p in passages], **options)
         if settings.reranker == "minilm":
-            retriever.reranker = EmbeddingReranker(texts, settings.rerank_weight, vectors)
+            retriever.reranker = EmbeddingReranker(texts, settings.rerank_weight, kept)
         return retriever
 
     def _indexed(self, terms: list[str]) -> list[str]:
@@ -164,9 +179,11 @@ class Retriever:
 
     def query(self, text: str) -> dict[str, float]:
         """The question's terms with their weights: its own at 1 (names and numbers at name_weight),
-        below them the content's terms that stand for them: synonyms, and for a term the content
-        lacks, its near forms there. Own terms are those weighing 1 or more."""
-        weights = {q.term: self.name_weight if q.decisive else 1.0 for q in self.question_terms(text)}
+        times their rarity in English; below them the content's terms that stand for them:
+        synonyms, and for a term the content lacks, its near forms there. Own terms are those
+        weighing 1 or more."""
+        weights = {q.term: (self.name_weight if q.decisive else 1.0) * self.rarity.get(q.term, 1.0)
+                   for q in self.question_terms(text)}
         if self.expansion_weight > 0:
             for term in list(weights):
                 for other in self.stand_ins(term):
@@ -338,6 +355,15 @@ def _slips(term: str) -> set[str]:
     changed = {a + ch + b[1:] for a, b in cuts if b for ch in LETTERS}
     added = {a + ch + b for a, b in cuts for ch in LETTERS}
     return dropped | swapped | changed | added
+
+
+def _forms(texts: list[str], spans: list[list[tuple[int, int, str]]]) -> dict[str, set[str]]:
+    """term -> the words of the texts it comes from, in lower case ("kill": "killed", "kills")."""
+    forms: dict[str, set[str]] = {}
+    for text, tokens in zip(texts, spans):
+        for start, end, term in tokens:
+            forms.setdefault(term, set()).add(text[start:end].lower())
+    return forms
 
 
 def _scaled(scores: np.ndarray) -> np.ndarray:

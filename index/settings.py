@@ -40,6 +40,8 @@ class IndexSettings(BaseSettings):
                                    description="bonus for the share of the question one sentence holds")
     name_weight: float = Field(default=1.5, ge=1.0, le=3.0,
                                description="weight of a question's names and numbers; 1 turns it off")
+    rarity_weight: float = Field(default=2.0, ge=0.0, le=5.0,
+                                 description="how much more a question's words rare in English count; 0 turns it off")
     min_evidence: float = Field(default=0.15, ge=0.0, le=1.0,
                                 description="share of a question's content the best passage must hold")
     reranker: Literal["none", "minilm"] = Field(default="none",

@@ -18,6 +18,7 @@ import os
 import sqlite3
 import time
 from collections import Counter
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -25,7 +26,8 @@ from pathlib import Path
 from .documents import Block, Document
 from .passages import Passage
 
-SCHEMA_VERSION = 3  # 2: sources, originals, excluded; 3: vectors (tables added; older files upgrade in place)
+SCHEMA_VERSION = 4  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies
+# (tables added; older files upgrade in place)
 DEFAULT_CORPUS = "default"
 CONFIGURED = "content"  # a document read from the configured content files
 ADDED = "added"  # a document a moderator added: its original bytes are in `originals`
@@ -86,6 +88,7 @@ CREATE TABLE IF NOT EXISTS originals (sha256 TEXT PRIMARY KEY, data BLOB NOT NUL
 CREATE TABLE IF NOT EXISTS vectors (
     model TEXT NOT NULL, sha256 TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, sha256)
 );
+CREATE TABLE IF NOT EXISTS word_frequencies (word TEXT PRIMARY KEY, zipf REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
     version_id INTEGER NOT NULL REFERENCES versions(id),
     name TEXT NOT NULL,
@@ -369,17 +372,29 @@ class Store:
         with self.connect() as conn:
             if not _has_tables(conn, "vectors"):
                 return found  # a file from before schema 3, not yet written to
-            for start in range(0, len(hashes), 500):
-                chunk = hashes[start:start + 500]
-                rows = conn.execute(f"SELECT sha256, vector FROM vectors WHERE model = ? AND sha256 IN "
-                                    f"({','.join('?' * len(chunk))})", (model, *chunk))
-                found.update(rows)
+            found.update(_rows_in(conn, "SELECT sha256, vector FROM vectors WHERE model = ? AND sha256 IN ({})",
+                                  hashes, model))
         return found
 
     def save_vectors(self, model: str, vectors: dict[str, bytes]) -> None:
         with self.connect(write=True) as conn:
             conn.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?)",
                              [(model, sha, blob) for sha, blob in vectors.items()])
+
+    # -- English frequencies of the content's words (index/rarity.py) -------------------------
+
+    def word_frequencies(self, words: list[str]) -> dict[str, float]:
+        """The kept Zipf frequencies of these words, where there are any."""
+        found: dict[str, float] = {}
+        with self.connect() as conn:
+            if not _has_tables(conn, "word_frequencies"):
+                return found  # a file from before schema 4, not yet written to
+            found.update(_rows_in(conn, "SELECT word, zipf FROM word_frequencies WHERE word IN ({})", words))
+        return found
+
+    def save_word_frequencies(self, frequencies: dict[str, float]) -> None:
+        with self.connect(write=True) as conn:
+            conn.executemany("INSERT OR IGNORE INTO word_frequencies VALUES (?, ?)", frequencies.items())
 
     def record(self, corpus: str, actor: str, action: str, detail: str, result: str) -> int:
         """Append to the audit log: every change, failures included. Returns the entry's id."""
@@ -411,6 +426,14 @@ class Store:
                 "WHERE ? IS NULL OR corpus = ? ORDER BY id DESC LIMIT ?", (corpus, corpus, limit))
             keys = ("at", "corpus", "actor", "action", "detail", "result")
             return [dict(zip(keys, r)) for r in rows]
+
+
+def _rows_in(conn: sqlite3.Connection, query: str, keys: list[str], *params) -> Iterator[tuple]:
+    """The rows of `query`, whose "IN ({})" takes the keys: 500 at a time, within SQLite's limit
+    on variables; `params` fill the placeholders before it."""
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        yield from conn.execute(query.format(",".join("?" * len(chunk))), (*params, *chunk))
 
 
 def _has_tables(conn: sqlite3.Connection, name: str = "live") -> bool:

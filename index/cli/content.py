@@ -138,6 +138,7 @@ def run_build(args) -> int:
     finally:
         progress.close()
     _report(report, engine.store.path)
+    engine.current()  # load it once: the English frequencies of its words are kept for the next question
     return 0
 
 

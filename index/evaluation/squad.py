@@ -180,7 +180,8 @@ RETRIEVAL_ABLATIONS = {"synonyms and near forms": {"expansion_weight": 0.0},
                        "bigrams": {"bigram_weight": 0.0},
                        "sentence fusion": {"sentence_weight": 0.0},
                        "coverage": {"coverage_weight": 0.0},
-                       "name weight": {"name_weight": 1.0}}
+                       "name weight": {"name_weight": 1.0},
+                       "English rarity": {"rarity_weight": 0.0}}
 
 
 def main(args) -> int:

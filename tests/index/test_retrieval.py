@@ -111,8 +111,8 @@ def test_near_forms_of_unseen_terms():
     assert "california" in retriever.query("Californian")
     assert "french" in retriever.query("Frensh")
     # Only unseen terms look for near forms, and two slips are too far.
-    assert retriever.query("council") == {"council": 1.0}
-    assert retriever.query("cooncel") == {"cooncel": 1.0}
+    assert retriever.query("council").keys() == {"council"}
+    assert retriever.query("cooncel").keys() == {"cooncel"}
 
 
 def test_question_terms_mark_names_and_numbers():
@@ -148,12 +148,23 @@ def test_idf_of_unseen_term_is_the_largest():
 
 
 def test_names_in_the_question_weigh_more():
-    retriever = Retriever(TEXTS)
+    retriever = Retriever(TEXTS, rarity_weight=0)
     query = retriever.query("Did the council meet in Vienna?")
     assert query["vienna"] > query["council"] == 1.0
     # Between two passages holding one question word each, the one with the name wins.
     texts = ["The council met for hours.", "Vienna was calm that day."]
     assert ranked(Retriever(texts), "Was the council in Vienna?")[0] == 1
+
+
+def test_words_rare_in_english_weigh_more():
+    texts = ["People were seen there.", "Gunmen were seen there."]
+    question = "Where were the people and the gunmen seen?"
+    retriever = Retriever(texts, bigram_weight=0)
+    query = retriever.query(question)
+    assert query["gunmen"] > query["peopl"] >= 1.0
+    # Both words are in one passage each: within the texts alone they weigh the same.
+    assert ranked(Retriever(texts, bigram_weight=0, rarity_weight=0), question)[0] == 0
+    assert ranked(retriever, question)[0] == 1
 
 
 def test_coverage_prefers_the_sentence_holding_the_whole_question():

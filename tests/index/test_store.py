@@ -118,6 +118,7 @@ def test_a_version_1_file_is_read_and_upgraded(tmp_path):
     live = store.load()  # read without writing: the new tables do not exist yet
     assert live.version.number == 1 and live.source("a.txt").origin == CONFIGURED
     assert store.vectors("model", ["abc"]) == {}  # no vectors table yet: nothing kept
+    assert store.word_frequencies(["people"]) == {}
     publish(store, [A, B])
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0] == str(SCHEMA_VERSION)
@@ -125,6 +126,8 @@ def test_a_version_1_file_is_read_and_upgraded(tmp_path):
     store.save_vectors("model", {"abc": b"\x01\x02"})
     assert store.vectors("model", ["abc", "def"]) == {"abc": b"\x01\x02"}
     assert store.vectors("other model", ["abc"]) == {}
+    store.save_word_frequencies({"people": 6.25, "gunmen": 3.23})
+    assert store.word_frequencies(["gunmen", "unseen"]) == {"gunmen": 3.23}
 
 
 def test_a_newer_schema_is_refused(tmp_path):
