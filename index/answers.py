@@ -17,11 +17,12 @@ from . import chunks, dates, names, numbers, speakers
 from .passages import Passage
 from .questions import Question
 from .retrieval import synonym_groups
-from .text import DEFAULT_TOKENIZER, fold
+from .text import DEFAULT_TOKENIZER, fold, stopwords
 
 SENTENCES_LOOKED_AT = 6  # the best sentences whose candidates compete
-MIN_COVERAGE = 0.3
-SENTENCE_SHARE = 0.7  # the rest is the whole passage: the answer may sit beside the matching sentence  # share of the question's word weight a sentence needs to be answered from
+ROLE_SENTENCES = 30  # for "who is Peskov?": each sentence naming him only once
+MIN_COVERAGE = 0.3  # share of the question's word weight a sentence needs to be answered from
+SENTENCE_SHARE = 0.7  # the rest is the whole passage: the answer may sit beside the matching sentence
 SYNONYM_WEIGHT = 0.5
 RANK_PRIOR = 0.08  # a small preference for the passages retrieval put first
 DISTANCE_COST = 0.015  # per word between a candidate and the nearest question word
@@ -70,8 +71,11 @@ def find_answer(question: Question, passages: list[Passage], ranked: list[int]) 
         return None
     if question.kind == "who_said":
         return _who_said(question, passages, ranked)
-    sentences = _best_sentences(question, question.terms, passages, ranked)
-    finder = _FINDERS.get(question.kind, _beside_target)
+    if question.role_of:  # every mention may hold the role: the first often does, in full
+        sentences, finder = _best_sentences(question, question.terms, passages, ranked, ROLE_SENTENCES), _role
+    else:
+        sentences = _best_sentences(question, question.terms, passages, ranked)
+        finder = _FINDERS.get(question.kind, _beside_target)
     best: tuple[float, Span] | None = None
     for sentence in sentences:
         text = passages[sentence.passage].text
@@ -237,13 +241,20 @@ def _when(question: Question, text: str, sentence: _Sentence) -> list[_Candidate
 _PLACE_PREPOSITION = re.compile(r"\b(?:in|at|from|near|to|into|across|outside|inside)\s+(?:the\s+)?$", re.I)
 
 
+_IN_REGION = re.compile(r",\s+([A-Z][\w-]*(?:\s+[A-Z][\w-]*)?)(?![\w-])")  # ", Turkey", ", New York"
+
+
 def _where(question: Question, text: str, sentence: _Sentence) -> list[_Candidate]:
     out = []
     for name in _fresh_names(question, text, sentence):
         if names.is_nationality(text, names.Name(name[0], name[1], text[name[0]:name[1]])):
             continue  # "in the Russian capital": the place is the noun after it
         bonus = 0.0
-        if names.is_place(text[name[0]:name[1]]):
+        region = _IN_REGION.match(text, name[1], sentence.end)
+        in_region = region is not None and names.is_place(region.group(1))
+        if in_region:
+            name = (name[0], region.end())  # "Antalya, Turkey": a place, and where it lies
+        if in_region or names.is_place(text[name[0]:name[1]]):
             bonus += 0.2
         if _PLACE_PREPOSITION.search(text[max(sentence.start, name[0] - 20):name[0]]):
             bonus += 0.2
@@ -378,6 +389,64 @@ def _fresh_names(question: Question, text: str, sentence: _Sentence) -> list[tup
 
 
 _LINKS = frozenset("of the de da di du del van von der den la le bin ibn al y".split())
+
+
+# -- who is (a role) ------------------------------------------------------------------------------
+
+# ", Putin's spokesman said", ", a political scientist,": a determiner or a possessive opens it,
+# a reporting verb or punctuation ends it.
+_APPOSITION = re.compile(r",\s+((?:(?:a|an|the)\s|[A-Z][\w-]*['\u2019]s\s)[^,.;:!?]{2,80}?)"
+                         rf"(?=\s+{speakers.REPORTING_VERB.pattern}|\s*[,.;:!?]|\s*$)")
+ROLE_WORDS_BEFORE = 3  # "French counterpart", "Kremlin spokesman": a short run of words
+
+
+def _role(question: Question, text: str, sentence: _Sentence) -> list[_Candidate]:
+    """"Who is Peskov?": the role the sentence gives that person, in apposition ("Dmitri Peskov,
+    Putin's spokesman"), as titles inside the name ("US Secretary of State John Kerry") or as
+    words before it ("French counterpart Francois Hollande"). Another person's name is no answer."""
+    asked = set(question.role_of.split())
+    out = []
+    for name in names.find_names(text, sentence.start, sentence.end):
+        words = [(name.start + m.start(), name.start + m.end(), m.group())
+                 for m in re.finditer(r"\S+", name.text)]
+        first = next((i for i, (_, _, word) in enumerate(words) if word in asked), None)
+        if first is None or words[-1][2] not in asked:
+            continue  # "the Frédéric Chopin Piano Competition" is not Chopin
+        apposition = _APPOSITION.match(text, name.end, sentence.end)
+        if apposition:
+            out.append(_Candidate(apposition.start(1), apposition.end(1), 0.3))
+        titles = _titles_before(words, first)
+        found = (titles[0][0], titles[-1][1]) if titles else _words_before(text, words[0][0], sentence.start)
+        if found:
+            out.append(_Candidate(*found, 0.2))
+    return out
+
+
+def _titles_before(words: list[tuple[int, int, str]], first: int) -> list[tuple[int, int, str]]:
+    """The words of a name before the person's own: up to the last title ("US President"), or
+    to the words after "of" ("US Secretary of State"); none where no title is among them."""
+    own = first
+    while own > 0 and not names.is_title(words[own - 1][2]) and (own < 2 or words[own - 2][2] != "of"):
+        own -= 1
+    role = words[:own]
+    return role if any(names.is_title(word) for _, _, word in role) else []
+
+
+def _words_before(text: str, name_start: int, sentence_start: int) -> tuple[int, int] | None:
+    """The run of words right before the name that names a role: "French counterpart" in "to
+    French counterpart Francois Hollande"; it must end in a role (data/titles.txt)."""
+    before = list(re.finditer(r"[\w'\u2019-]+", text[sentence_start:name_start]))
+    run = []
+    for match in reversed(before[-ROLE_WORDS_BEFORE:]):
+        word = match.group()
+        next_start = sentence_start + run[-1].start() if run else name_start
+        if text[sentence_start + match.end():next_start].strip() or word.lower() in stopwords() \
+                or speakers.REPORTING_VERB.fullmatch(word):
+            break  # a comma between, a function word or a verb ends the role
+        run.append(match)
+    if not run or not names.is_title(run[0].group()):
+        return None
+    return sentence_start + run[-1].start(), sentence_start + run[0].end()
 
 
 # "why" and yes/no questions want a clause or a verdict, which no phrase gives.

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from . import names as name_shapes
 from .text import DEFAULT_TOKENIZER, fold, stopwords
 
 KINDS = ("who_said", "who", "how_many", "when", "where", "what", "why", "yes_no", "other")
@@ -19,6 +20,7 @@ class Question:
     terms: tuple[str, ...] = field(default=())  # their index terms (stemmed), as retrieval sees them
     target: str | None = None  # the noun asked about: "people" in "how many people", "theatre" in "which theatre"
     measure: str | None = None  # "long", "old", "far"... of a "how long/old/far" question
+    role_of: str | None = None  # "Peskov" in "Who is Peskov?": the person's role is asked, not a name
 
 
 _SAY = (r"(said|says|say|asked|asks|told|tells|declared|declares|warned|warns|stated|states|wrote|writes|"
@@ -33,7 +35,7 @@ _KIND_PATTERNS = [
     ("who_said", re.compile(rf"\bwho\s+(?:had\s+|has\s+|did\s+|would\s+)?{_SAY}\b", re.I)),
     ("how_many", re.compile(rf"\bhow\s+(?:many|much|{_MEASURES})\b|\bwhat\s+(?:is\s+the\s+|was\s+the\s+)?"
                             r"(?:number|percentage|percent|share|fraction|proportion|amount|total|"
-                            r"population|size|cost|price|age|rate)\b", re.I)),
+                            r"population|size|cost|price|age|rate|(?:death\s+)?toll|tally|count)\b", re.I)),
     ("when", re.compile(r"\bwhen\b|\b(?:what|which)\s+(?:year|years|date|day|month|time|decade|century|"
                         r"era|period|season|age)\b|\bhow\s+soon\b", re.I)),
     ("where", re.compile(r"\bwhere\b|\b(?:what|which)\s+(?:city|country|countries|place|town|region|state|"
@@ -56,6 +58,7 @@ _MEASURE = re.compile(rf"\bhow\s+{_MEASURES}\b", re.I)
 _NAME = re.compile(r"\b[A-Z][\w'\u2019-]*(?:[ -](?:[A-Z][\w'\u2019-]*|\d+))*")
 _WH_WORDS = frozenset("who whom whose what which when where why how".split())
 _WORD = re.compile(r"[\w'\u2019-]+")
+_WHO_IS = re.compile(r"^\s*who\s+(?:is|was)\s+(.+?)[\s?.!]*$", re.I)
 
 
 def analyse(text: str) -> Question:
@@ -66,7 +69,18 @@ def analyse(text: str) -> Question:
     terms = tuple(t for t in dict.fromkeys(DEFAULT_TOKENIZER.terms(text)) if t not in _type_terms(text, kind))
     measure = _MEASURE.search(text)
     return Question(text, kind, quote, _names(text), words, terms, target,
-                    measure.group(1).lower() if measure else None)
+                    measure.group(1).lower() if measure else None, _role_of(text))
+
+
+def _role_of(text: str) -> str | None:
+    """The name of a "Who is Peskov?" question; not of "Who is the US Secretary of State?" (a
+    title asks for the person) nor "Who is Putin meeting?" (more than a name)."""
+    match = _WHO_IS.match(text)
+    name = match.group(1) if match else ""
+    if not _NAME.fullmatch(name) or re.search(r"['\u2019]s\b", name) \
+            or any(name_shapes.is_title(word) for word in name.split()):
+        return None  # "Guy's rival" asks for a person too
+    return name
 
 
 _DETERMINERS = frozenset("the a an its his her their our your my this that these those".split())

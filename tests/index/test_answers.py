@@ -70,6 +70,12 @@ def test_where_is_a_place_not_a_nationality():
     assert answer("Where were the men mostly from?", text) == "Central Asian"
 
 
+def test_a_place_with_the_country_it_lies_in():
+    # "Kemer" is in no list of places; the country after it says what it is.
+    text = "The ministers met in Kemer, Turkey, and later flew home."
+    assert answer("Where did the ministers meet?", text) == "Kemer, Turkey"
+
+
 def test_who_is_the_person_beside_the_role():
     text = "Lavrov spoke after talks in Vienna with US Secretary of State John Kerry."
     assert answer("Who is the US Secretary of State?", text) == "John Kerry"
@@ -141,6 +147,43 @@ def test_reported_speech_without_quotes():
 def test_no_speaker_no_answer():
     text = "The coalition against terrorism was becoming more and more apparent."
     assert answer("Who said the coalition was becoming apparent?", text) is None
+
+
+# -- who is (a role) ---------------------------------------------------------------------------------
+
+ROLES = ("The talks were opened by Foreign Minister Anna Berg. Jonas Veld, the union's negotiator, "
+         "said little. Berg later wrote to her Danish counterpart Lars Holm about the Anna Berg Prize.")
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Who is Jonas Veld?", "the union's negotiator"),  # in apposition
+    ("Who is Berg?", "Foreign Minister"),  # titles inside the name
+    ("Who was Lars Holm?", "Danish counterpart"),  # a role before the name
+])
+def test_who_is_a_name_asks_for_the_role(question, expected):
+    assert answer(question, ROLES) == expected
+
+
+def test_a_role_question_never_answers_with_another_name():
+    assert answer("Who is Marta Kos?", "Marta Kos met Ivan Petrov in Oslo.") is None
+    # A name the asked one only begins is someone, or something, else.
+    assert answer("Who is Berg?", "She won the Anna Berg Prize, the union's award.") is None
+
+
+def test_who_is_a_title_still_asks_for_the_person():
+    assert answer("Who is the Foreign Minister?", ROLES) == "Anna Berg"
+
+
+@pytest.mark.parametrize("question, expected", [
+    ("Who is Peskov?", "Putin’s spokesman"),
+    ("Who is Hollande?", "French counterpart"),
+    ("Who is Kerry?", "US Secretary of State"),
+    ("Who is Erdogan?", "Turkish President"),
+])
+def test_roles_in_the_default_article(article_engine, question, expected):
+    result = article_engine.ask(question)
+    assert result.answer == expected
+    assert any(p.text[p.answer_start:p.answer_end] == expected for p in result.passages if p.answer_start is not None)
 
 
 # -- the default article -----------------------------------------------------------------------------

@@ -15,6 +15,7 @@ from index.questions import KINDS, analyse, subject_words
     ("How much did the stadium cost?", "how_many"),
     ("What fraction of Russians fear an attack?", "how_many"),
     ("How long is the bridge?", "how_many"),
+    ("What was the death toll in the floods?", "how_many"),
     ("When did the summit start?", "when"),
     ("In what year was the siege?", "when"),
     ("The railroad built a station in what year?", "when"),
@@ -82,3 +83,15 @@ def test_any_text_is_analysed(text):
 ])
 def test_subject_words_are_the_nouns_asked_about(question, subjects):
     assert subject_words(question) == subjects
+
+
+@pytest.mark.parametrize("text, name", [
+    ("Who is Peskov?", "Peskov"),
+    ("who was Francois Hollande", "Francois Hollande"),
+    ("Who is the US Secretary of State?", None),  # a title: the person is asked
+    ("Who is President Obama?", None),
+    ("Who is Putin meeting?", None),  # more than a name
+    ("Who was Guy's rival?", None),
+])
+def test_who_is_a_name_asks_for_a_role(text, name):
+    assert analyse(text).role_of == name
