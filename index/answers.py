@@ -20,7 +20,7 @@ from .retrieval import synonym_groups
 from .text import DEFAULT_TOKENIZER, fold, stopwords
 
 SENTENCES_LOOKED_AT = 6  # the best sentences whose candidates compete
-ROLE_SENTENCES = 30  # for "who is Peskov?": each sentence naming him only once
+DESCRIBING_SENTENCES = 30  # for "who is Peskov?": each sentence naming him only once
 MIN_COVERAGE = 0.3  # share of the question's word weight a sentence needs to be answered from
 SENTENCE_SHARE = 0.7  # the rest is the whole passage: the answer may sit beside the matching sentence
 SYNONYM_WEIGHT = 0.5
@@ -71,8 +71,9 @@ def find_answer(question: Question, passages: list[Passage], ranked: list[int]) 
         return None
     if question.kind == "who_said":
         return _who_said(question, passages, ranked)
-    if question.role_of:  # every mention may hold the role: the first often does, in full
-        sentences, finder = _best_sentences(question, question.terms, passages, ranked, ROLE_SENTENCES), _role
+    if question.described:  # every mention may say what it is: the first often does, in full
+        sentences = _best_sentences(question, question.terms, passages, ranked, DESCRIBING_SENTENCES)
+        finder = _description
     else:
         sentences = _best_sentences(question, question.terms, passages, ranked)
         finder = _FINDERS.get(question.kind, _beside_target)
@@ -391,20 +392,24 @@ def _fresh_names(question: Question, text: str, sentence: _Sentence) -> list[tup
 _LINKS = frozenset("of the de da di du del van von der den la le bin ibn al y".split())
 
 
-# -- who is (a role) ------------------------------------------------------------------------------
+# -- who is, what is (a name) ---------------------------------------------------------------------
 
 # ", Putin's spokesman said", ", a political scientist,": a determiner or a possessive opens it,
 # a reporting verb or punctuation ends it.
 _APPOSITION = re.compile(r",\s+((?:(?:a|an|the)\s|[A-Z][\w-]*['\u2019]s\s)[^,.;:!?]{2,80}?)"
                          rf"(?=\s+{speakers.REPORTING_VERB.pattern}|\s*[,.;:!?]|\s*$)")
+# "Tymnet was an international data network": a definition after the name.
+_DEFINITION = re.compile(r"\s+(?:is|was|are|were)\s+((?:a|an|the)\s[^,.;:!?()]{2,120}?)(?=\s*[,.;:!?()]|\s*$)")
 ROLE_WORDS_BEFORE = 3  # "French counterpart", "Kremlin spokesman": a short run of words
 
 
-def _role(question: Question, text: str, sentence: _Sentence) -> list[_Candidate]:
+def _description(question: Question, text: str, sentence: _Sentence) -> list[_Candidate]:
     """"Who is Peskov?": the role the sentence gives that person, in apposition ("Dmitri Peskov,
     Putin's spokesman"), as titles inside the name ("US Secretary of State John Kerry") or as
-    words before it ("French counterpart Francois Hollande"). Another person's name is no answer."""
-    asked = set(question.role_of.split())
+    words before it ("French counterpart Francois Hollande"); "What is IS?": the name an acronym
+    stands for ("Islamic State (IS)"), or a definition ("Tymnet was an international network").
+    Another person's name is no answer."""
+    asked = set(question.described.split())
     out = []
     for name in names.find_names(text, sentence.start, sentence.end):
         words = [(name.start + m.start(), name.start + m.end(), m.group())
@@ -412,14 +417,28 @@ def _role(question: Question, text: str, sentence: _Sentence) -> list[_Candidate
         first = next((i for i, (_, _, word) in enumerate(words) if word in asked), None)
         if first is None or words[-1][2] not in asked:
             continue  # "the Frédéric Chopin Piano Competition" is not Chopin
-        apposition = _APPOSITION.match(text, name.end, sentence.end)
-        if apposition:
-            out.append(_Candidate(apposition.start(1), apposition.end(1), 0.3))
+        spelled_out = _spelled_out(text, name, sentence.start)
+        if spelled_out:
+            out.append(_Candidate(*spelled_out, 0.4))
+        for pattern in (_APPOSITION, _DEFINITION):
+            said = pattern.match(text, name.end, sentence.end)
+            if said:
+                out.append(_Candidate(said.start(1), said.end(1), 0.3))
         titles = _titles_before(words, first)
         found = (titles[0][0], titles[-1][1]) if titles else _words_before(text, words[0][0], sentence.start)
         if found:
             out.append(_Candidate(*found, 0.2))
     return out
+
+
+def _spelled_out(text: str, name: names.Name, sentence_start: int) -> tuple[int, int] | None:
+    """"Islamic State" before "(IS)": the name in full that an acronym in brackets follows."""
+    if not name.text.isupper() or text[name.start - 1:name.start] != "(" or text[name.end:name.end + 1] != ")":
+        return None
+    before = names.find_names(text, sentence_start, name.start - 1)
+    if before and not text[before[-1].end:name.start - 1].strip():
+        return before[-1].start, before[-1].end
+    return None
 
 
 def _titles_before(words: list[tuple[int, int, str]], first: int) -> list[tuple[int, int, str]]:

@@ -24,6 +24,7 @@ _FORMS = [
     rf"{_MONTH}\s+{_DAY}(?!\d)",
     rf"{_DAY}\s+{_MONTH}",
     rf"(?:early|mid|late)[- ]{_MONTH}(?:\s+{_YEAR})?",
+    rf"(?:the\s+)?(?:end|beginning|start|middle)\s+of\s+(?:{_MONTH}(?:\s+{_YEAR})?|{_YEAR})",
     rf"{_MONTH},?\s+{_YEAR}",
     rf"(?:spring|summer|autumn|fall|winter)\s+(?:of\s+)?{_YEAR}",
     rf"{_YEAR}\s*(?:-|\u2013|to|and)\s*(?:{_YEAR}|\d{{2}})",
@@ -33,6 +34,7 @@ _FORMS = [
     rf"\d{{1,4}}{_ERA}",
     rf"{_WEEKDAY}(?:\s+{_DAY}(?:st|nd|rd|th))?",
     r"\d{1,2}(?::\d{2})?\s*(?:a\.m\.|p\.m\.|am|pm)",
+    rf"(?<=\bin\s){_MONTH}",  # "in October": a month alone only after "in"
 ]
 DATE = re.compile(r"(?<![\w-])(?:" + "|".join(_FORMS) + r")(?![\w])", re.I)
 

@@ -20,7 +20,7 @@ class Question:
     terms: tuple[str, ...] = field(default=())  # their index terms (stemmed), as retrieval sees them
     target: str | None = None  # the noun asked about: "people" in "how many people", "theatre" in "which theatre"
     measure: str | None = None  # "long", "old", "far"... of a "how long/old/far" question
-    role_of: str | None = None  # "Peskov" in "Who is Peskov?": the person's role is asked, not a name
+    described: str | None = None  # "Peskov" in "Who is Peskov?", "IS" in "What is IS?": what it is, is asked
 
 
 _SAY = (r"(said|says|say|asked|asks|told|tells|declared|declares|warned|warns|stated|states|wrote|writes|"
@@ -58,7 +58,7 @@ _MEASURE = re.compile(rf"\bhow\s+{_MEASURES}\b", re.I)
 _NAME = re.compile(r"\b[A-Z][\w'\u2019-]*(?:[ -](?:[A-Z][\w'\u2019-]*|\d+))*")
 _WH_WORDS = frozenset("who whom whose what which when where why how".split())
 _WORD = re.compile(r"[\w'\u2019-]+")
-_WHO_IS = re.compile(r"^\s*who\s+(?:is|was)\s+(.+?)[\s?.!]*$", re.I)
+_WHO_IS = re.compile(r"^\s*(?:who|what)\s+(?:is|was)\s+(.+?)[\s?.!]*$", re.I)
 
 
 def analyse(text: str) -> Question:
@@ -69,12 +69,12 @@ def analyse(text: str) -> Question:
     terms = tuple(t for t in dict.fromkeys(DEFAULT_TOKENIZER.terms(text)) if t not in _type_terms(text, kind))
     measure = _MEASURE.search(text)
     return Question(text, kind, quote, _names(text), words, terms, target,
-                    measure.group(1).lower() if measure else None, _role_of(text))
+                    measure.group(1).lower() if measure else None, _described(text))
 
 
-def _role_of(text: str) -> str | None:
-    """The name of a "Who is Peskov?" question; not of "Who is the US Secretary of State?" (a
-    title asks for the person) nor "Who is Putin meeting?" (more than a name)."""
+def _described(text: str) -> str | None:
+    """The name of a "Who is Peskov?" or "What is IS?" question; not of "Who is the US Secretary
+    of State?" (a title asks for the person) nor "Who is Putin meeting?" (more than a name)."""
     match = _WHO_IS.match(text)
     name = match.group(1) if match else ""
     if not _NAME.fullmatch(name) or re.search(r"['\u2019]s\b", name) \
@@ -146,7 +146,9 @@ def _target(text: str, kind: str) -> str | None:
         return None
     first, second = match.group(1), match.group(2)
     # "how many Russian holidaymakers", "how many forced fumbles": the noun is the next word.
-    if second and _is_noun_like(second) and (first[0].isupper() or first.endswith("ed")):
+    # But not "how many Russians died": a verb after the noun.
+    if second and _is_noun_like(second) and not second.endswith("ed") \
+            and (first[0].isupper() or first.endswith("ed")):
         return second.lower()
     return first.lower() if _is_noun_like(first) and not first.endswith("ed") else None
 

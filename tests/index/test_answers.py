@@ -170,6 +170,13 @@ def test_a_role_question_never_answers_with_another_name():
     assert answer("Who is Berg?", "She won the Anna Berg Prize, the union's award.") is None
 
 
+def test_what_is_a_name_gets_its_definition_or_what_it_stands_for():
+    text = "Tymnet was an international data network based in California. It later merged with the " \
+           "World Network Group (WNG)."
+    assert answer("What was Tymnet?", text) == "an international data network based in California"
+    assert answer("What is WNG?", text) == "World Network Group"
+
+
 def test_who_is_a_title_still_asks_for_the_person():
     assert answer("Who is the Foreign Minister?", ROLES) == "Anna Berg"
 
@@ -179,8 +186,9 @@ def test_who_is_a_title_still_asks_for_the_person():
     ("Who is Hollande?", "French counterpart"),
     ("Who is Kerry?", "US Secretary of State"),
     ("Who is Erdogan?", "Turkish President"),
+    ("What is IS?", "Islamic State"),
 ])
-def test_roles_in_the_default_article(article_engine, question, expected):
+def test_who_and_what_in_the_default_article(article_engine, question, expected):
     result = article_engine.ask(question)
     assert result.answer == expected
     assert any(p.text[p.answer_start:p.answer_end] == expected for p in result.passages if p.answer_start is not None)
@@ -197,6 +205,8 @@ def test_roles_in_the_default_article(article_engine, question, expected):
     ("How many people were taken hostage in Moscow in 2002?", "850"),
     ("What fraction of Russians fear a hostage-taking situation?", "48%"),
     ("When did the G20 summit start?", "November 15"),
+    ("How many Russians died on the plane?", "224"),
+    ("When did the Ankara bombing happen?", "the end of October"),
 ])
 def test_default_article(article_engine, question, expected):
     result = article_engine.ask(question)

@@ -11,6 +11,9 @@ from index.dates import find_dates
     ("in the 19th century, around 300 BC", ["the 19th century", "300 BC"]),
     ("the attacks on Friday 13th", ["Friday 13th"]),
     ("You may go to the march now.", []),
+    ("two bombs in Ankara at the end of October", ["the end of October"]),
+    ("It opened in October and closed in May 2016.", ["October", "May 2016"]),
+    ("October was cold. May I go?", []),  # a month alone only after "in"
 ])
 def test_dates(text, expected):
     assert [text[d.start:d.end] for d in find_dates(text)] == expected
