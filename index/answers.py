@@ -267,6 +267,8 @@ def _who(question: Question, text: str, sentence: _Sentence) -> list[_Candidate]
     out = []
     for start, end in _fresh_names(question, text, sentence):
         name = names.Name(start, end, text[start:end])
+        if names.is_nationality(text, name):
+            continue  # "Russian authorities": an adjective, not someone
         bonus = 0.2 if names.looks_like_person(text, name) else -0.1
         out.append(_Candidate(start, end, bonus))
     return out

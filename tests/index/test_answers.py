@@ -76,6 +76,10 @@ def test_a_place_with_the_country_it_lies_in():
     assert answer("Where did the ministers meet?", text) == "Kemer, Turkey"
 
 
+def test_a_nationality_is_nobody():
+    assert answer("Who arrested the men?", "Russian police arrested the men at night.") is None
+
+
 def test_who_is_the_person_beside_the_role():
     text = "Lavrov spoke after talks in Vienna with US Secretary of State John Kerry."
     assert answer("Who is the US Secretary of State?", text) == "John Kerry"
