@@ -73,19 +73,21 @@ class LoadedVersion:
         refused = not ranked or not self.supported(text, ranked[0])
         span = None if refused else answers.find_answer(analysed, self.passages, ranked)
         if span is not None:
-            ranked = self._cite_answer_passage(ranked, scores, span.passage, k)
+            ranked = self._cite_answer_passage(ranked, scores, span.passage, k, analysed.described is not None)
         hits_out = [self._hit(i, scores.get(i, 0.0), span) for i in ranked[:k]]
         answer = self.passages[span.passage].text[span.start:span.end] if span else None
         return AskResult(text, analysed.kind, answer, refused, hits_out, self.snapshot.version.number)
 
     @staticmethod
-    def _cite_answer_passage(ranked: list[int], scores: dict[int, float], answer: int, k: int) -> list[int]:
+    def _cite_answer_passage(ranked: list[int], scores: dict[int, float], answer: int, k: int,
+                             describes: bool = False) -> list[int]:
         """Put the passage holding the answer first when retrieval scores it nearly as high as
-        the best; else keep retrieval's order, which finds the evidence more often than the answer
-        finder does. An answer outside the listed passages (a speaker named in the paragraph
-        before the quotation) is cited right after the best one."""
+        the best, or when the question asks what a name is ("Who is Peskov?": every passage
+        naming him matches it as well); else keep retrieval's order, which finds the evidence more
+        often than the answer finder does. An answer outside the listed passages (a speaker named
+        in the paragraph before the quotation) is cited right after the best one."""
         rest = [p for p in ranked if p != answer]
-        if scores.get(answer, 0.0) >= PROMOTE_WITHIN * scores[ranked[0]]:
+        if describes or scores.get(answer, 0.0) >= PROMOTE_WITHIN * scores[ranked[0]]:
             return [answer, *rest]
         if answer in ranked[:k]:
             return ranked

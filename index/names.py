@@ -40,8 +40,25 @@ def find_names(text: str, start: int = 0, end: int | None = None) -> list[Name]:
     for match in NAME.finditer(text, start, len(text) if end is None else end):
         trimmed = _trim(text, match.start(), match.end())
         if trimmed:
-            out.append(Name(trimmed[0], trimmed[1], text[trimmed[0]:trimmed[1]]))
+            for s, e in _split_after_body(text, *trimmed):
+                out.append(Name(s, e, text[s:e]))
     return out
+
+
+# Words that end the name of a body: a person's name may follow it in one capitalised run.
+_BODIES = frozenset("Union Party Parliament Council Commission Ministry Court Army Police Government "
+                    "Agency Committee Assembly Congress Senate Bank Company Corporation University".split())
+
+
+def _split_after_body(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """ "European Union Jacek Saryusz-Wolski" -> "European Union", "Jacek Saryusz-Wolski": a body
+    followed by two or more capitalised words is two names ("European Union Law" stays one)."""
+    words = list(re.finditer(r"\S+", text[start:end]))
+    for i, word in enumerate(words[:-2]):
+        rest = words[i + 1:]
+        if word.group() in _BODIES and all(w.group()[0].isupper() for w in rest):
+            return [(start, start + word.end()), (start + rest[0].start(), end)]
+    return [(start, end)]
 
 
 def _trim(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -85,12 +102,14 @@ _NATIONALITY_ENDINGS = ("ian", "ean", "ish", "ese", "French", "Dutch", "Greek", 
 
 
 def looks_like_person(text: str, name: Name) -> bool:
-    """A name shaped like a person's: not a place, month or acronym, not a nationality before a noun."""
+    """A name shaped like a person's: not a place, month, acronym or body, not a nationality before a noun."""
     words = name.text.split()
     if is_place(name.text) or name.text.casefold() in _MONTHS:
         return False
     if len(words) == 1 and (name.text.isupper() or any(ch.isdigit() for ch in name.text)):
         return False  # "IS", "EU", "G20"
+    if words[-1] in _BODIES:
+        return False  # "European Union"
     return not is_nationality(text, name)
 
 

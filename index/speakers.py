@@ -17,7 +17,8 @@ _VERBS = (r"said|says|say|saying|told|tells|asked|asks|added|adds|warned|warns|d
           r"argues|claimed|claims|stressed|stresses|replied|replies|announced|announces|urged|urges|"
           r"suggested|suggests|commented|comments|remarked|remarks|continued|continues|concluded|"
           r"concludes|admitted|admits|acknowledged|acknowledges|believes|believed|thinks|thought|"
-          r"predicted|predicts|recalled|recalls|emphasised|emphasized|cautioned|cautions")
+          r"predicted|predicts|recalled|recalls|emphasised|emphasized|cautioned|cautions|promised|promises|"
+          r"vowed|vows|pledged|pledges")
 REPORTING_VERB = re.compile(rf"\b(?:{_VERBS})\b")
 # After these the name that follows is the listener, not the speaker: "Obama told reporters".
 _LISTENER_VERBS = frozenset("told tells urged urges asked asks".split())

@@ -19,3 +19,11 @@ def test_people_and_places():
     assert not looks_like_person(text, found["Moscow"])
     assert not looks_like_person(text, found["EU"])
     assert is_place("Moscow") and not is_place("Erdogan")
+
+
+def test_a_body_and_the_person_after_it_are_two_names():
+    text = "A member of the European Union Jacek Saryusz-Wolski spoke; Supreme Court Justice Ann Lee agreed."
+    assert names_in(text) == ["European Union", "Jacek Saryusz-Wolski", "Supreme Court", "Justice Ann Lee"]
+    assert names_in("The European Union Law applies.") == ["European Union Law"]  # one word after: one name
+    body = find_names(text)[0]
+    assert not looks_like_person(text, body)
