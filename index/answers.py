@@ -275,8 +275,24 @@ def _who(question: Question, text: str, sentence: _Sentence) -> list[_Candidate]
 
 
 def _what(question: Question, text: str, sentence: _Sentence) -> list[_Candidate]:
-    """A name beside the noun asked about ("which theatre"), else the phrases of the sentence."""
+    """The quoted words for "what did he say", else a name beside the noun asked about ("which
+    theatre"), else the phrases of the sentence."""
+    if _SPEECH_WORDS & set(question.words):
+        quoted = _quotations(text, sentence)
+        if quoted:
+            return quoted
     return _beside_target(question, text, sentence) or _phrases(question, text, sentence)
+
+
+_SPEECH_WORDS = frozenset("say said says shout shouted tell told write wrote tweet tweeted announce announced "
+                          "declare declared warn warned promise promised".split())
+_QUOTATION = re.compile(r"[\u201c\"]([^\u201c\u201d\"]{3,}?)[,;:]?[\u201d\"]")
+
+
+def _quotations(text: str, sentence: _Sentence) -> list[_Candidate]:
+    """The words between quotation marks that the sentence holds or opens ("This is for Syria")."""
+    return [_Candidate(m.start(1), m.end(1), 0.3) for m in _QUOTATION.finditer(text)
+            if m.start() < sentence.end and m.end() > sentence.start]
 
 
 TARGET_NAME_BONUS = 0.4  # a name the question's noun describes beats any untyped phrase

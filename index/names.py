@@ -11,7 +11,7 @@ from .text import load_words, stopwords
 _WORD = r"(?:[A-Z][\w-]*(?:['\u2019][A-Z][\w-]*)?|[A-Z]\.)"
 # Lower-case links inside one name: "Bank of England", "Charles de Gaulle", "Hizb ut-Tahrir".
 _LINK = r"(?:of|of\s+the|de|da|di|du|del|della|van|von|der|den|la|le|bin|ibn|al|y|ut)"
-NAME = re.compile(rf"{_WORD}(?:(?:[ \t]+{_LINK})*[ \t]+{_WORD}|-{_WORD})*")
+NAME = re.compile(rf"{_WORD}(?:(?:[ \t]+{_LINK})*[ \t]+{_WORD}|[ \t]+{_LINK}-{_WORD}|-{_WORD})*")
 
 _MONTHS = frozenset("january february march april may june july august september october november "
                     "december monday tuesday wednesday thursday friday saturday sunday".split())

@@ -352,6 +352,13 @@ def near_duplicate(a: Sentence, b: Sentence) -> bool:
     return len(a.terms & b.terms) / min(len(a.terms), len(b.terms)) >= NEAR_DUPLICATE
 
 
+def _says_again(sentences: list[Sentence], new: list[int], chosen: set[int]) -> bool:
+    """Does a new sentence repeat one already chosen, or another new one (a piece of leaning
+    sentences may hold the same sentence twice)?"""
+    return any(near_duplicate(sentences[j], sentences[k])
+               for at, j in enumerate(new) for k in [*chosen, *new[at + 1:]])
+
+
 def select(sentences: list[Sentence], scores: list[float], in_scope: list[bool],
            max_sentences: int | None, max_chars: int | None) -> list[int]:
     """Indices of the chosen sentences, in the content's order."""
@@ -371,7 +378,7 @@ def select(sentences: list[Sentence], scores: list[float], in_scope: list[bool],
         added = sum(len(sentences[j].text) + 1 for j in new)
         if max_chars is not None and chars + added > max_chars:
             continue
-        if any(near_duplicate(sentences[j], sentences[k]) for j in new for k in chosen):
+        if _says_again(sentences, new, chosen):
             continue
         chosen.update(new)
         chars += added

@@ -261,6 +261,12 @@ def test_what_did_gives_the_new_phrase_beside_the_question_words():
     assert answer("What did the reformer write as an outline of the new faith?", text) == "two catechisms"
 
 
+def test_what_did_someone_say_gives_the_quoted_words():
+    text = "One of the gunmen was heard to shout: \u201cThis is for Syria,\u201d in the concert hall."
+    assert answer("What did the gunmen shout?", text) == "This is for Syria"
+    assert answer("What did the gunmen do?", text) != "This is for Syria"  # no speech asked about
+
+
 def test_what_is_proportional_to():
     text = "Newton realised that the acceleration due to gravity is proportional to the mass, not the size."
     assert answer("What is the acceleration due to gravity proportional to?", text) == "the mass"

@@ -9,6 +9,7 @@ def test_names_without_sentence_openers():
     assert names_in("The talks in Vienna with US Secretary of State John Kerry ended.") == \
         ["Vienna", "US Secretary of State John Kerry"]
     assert names_in("However, Saryusz-Wolski said so. In Ukraine it was not.") == ["Saryusz-Wolski", "Ukraine"]
+    assert names_in("The men were members of Hizb ut-Tahrir, mostly.") == ["Hizb ut-Tahrir"]
 
 
 def test_people_and_places():
