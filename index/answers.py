@@ -20,7 +20,7 @@ from .retrieval import synonym_groups
 from .text import DEFAULT_TOKENIZER, fold, stopwords
 
 SENTENCES_LOOKED_AT = 6  # the best sentences whose candidates compete
-DESCRIBING_SENTENCES = 30  # for "who is Peskov?": each sentence naming him only once
+DESCRIBING_SENTENCES = 30  # "who is Peskov?": any sentence naming him may say who he is
 MIN_COVERAGE = 0.3  # share of the question's word weight a sentence needs to be answered from
 SENTENCE_SHARE = 0.7  # the rest is the whole passage: the answer may sit beside the matching sentence
 SYNONYM_WEIGHT = 0.5
@@ -439,9 +439,9 @@ def _description(question: Question, text: str, sentence: _Sentence) -> list[_Ca
         if spelled_out:
             out.append(_Candidate(*spelled_out, 0.4))
         for pattern in (_APPOSITION, _DEFINITION):
-            said = pattern.match(text, name.end, sentence.end)
-            if said:
-                out.append(_Candidate(said.start(1), said.end(1), 0.3))
+            after = pattern.match(text, name.end, sentence.end)
+            if after:
+                out.append(_Candidate(after.start(1), after.end(1), 0.3))
         titles = _titles_before(words, first)
         found = (titles[0][0], titles[-1][1]) if titles else _words_before(text, words[0][0], sentence.start)
         if found:

@@ -20,7 +20,7 @@ class Question:
     terms: tuple[str, ...] = field(default=())  # their index terms (stemmed), as retrieval sees them
     target: str | None = None  # the noun asked about: "people" in "how many people", "theatre" in "which theatre"
     measure: str | None = None  # "long", "old", "far"... of a "how long/old/far" question
-    described: str | None = None  # "Peskov" in "Who is Peskov?", "IS" in "What is IS?": what it is, is asked
+    described: str | None = None  # the name whose nature is asked: "Peskov" in "Who is Peskov?", "IS" in "What is IS?"
 
 
 _SAY = (r"(said|says|say|asked|asks|told|tells|declared|declares|warned|warns|stated|states|wrote|writes|"
@@ -58,7 +58,7 @@ _MEASURE = re.compile(rf"\bhow\s+{_MEASURES}\b", re.I)
 _NAME = re.compile(r"\b[A-Z][\w'\u2019-]*(?:[ -](?:[A-Z][\w'\u2019-]*|\d+))*")
 _WH_WORDS = frozenset("who whom whose what which when where why how".split())
 _WORD = re.compile(r"[\w'\u2019-]+")
-_WHO_IS = re.compile(r"^\s*(?:who|what)\s+(?:is|was)\s+(.+?)[\s?.!]*$", re.I)
+_WHO_OR_WHAT_IS = re.compile(r"^\s*(?:who|what)\s+(?:is|was)\s+(.+?)[\s?.!]*$", re.I)
 
 
 def analyse(text: str) -> Question:
@@ -75,7 +75,7 @@ def analyse(text: str) -> Question:
 def _described(text: str) -> str | None:
     """The name of a "Who is Peskov?" or "What is IS?" question; not of "Who is the US Secretary
     of State?" (a title asks for the person) nor "Who is Putin meeting?" (more than a name)."""
-    match = _WHO_IS.match(text)
+    match = _WHO_OR_WHAT_IS.match(text)
     name = match.group(1) if match else ""
     if not _NAME.fullmatch(name) or re.search(r"['\u2019]s\b", name) \
             or any(name_shapes.is_title(word) for word in name.split()):

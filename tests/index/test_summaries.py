@@ -320,9 +320,13 @@ document = st.lists(block, min_size=1, max_size=8).map(
        n=st.one_of(st.none(), st.integers(1, 6)),
        chars=st.one_of(st.none(), st.integers(1, 600)),
        topic=st.one_of(st.none(), st.sampled_from(WORDS + ["zebra"])))
-# Found by hypothesis: a leaning sentence brought the same sentence twice as its antecedents.
+# Found by hypothesis: a leaning sentence brought the same sentence twice as its antecedents; and a
+# document repeating a leaning sentence, whose right antecedent is that of its second occurrence.
 @example(texts=["A generated title\n\nAnna opened the market.\n\nHe bridge bridge. He bridge bridge. He river river."],
          n=None, chars=75, topic="river")
+@example(texts=["A generated title\n\nAnna opened the market.\n\nAnna river river.",
+                "A generated title\n\nAnna opened the market.\n\nAnna river river. He bridge river. "
+                "Anna river river river river. He bridge river."], n=None, chars=None, topic=None)
 def test_invariants_hold_for_any_content(texts, n, chars, topic):
     snap = snapshot_of(*texts)
     result = summarize(snap, sentences=n, chars=chars, topic=topic)
@@ -334,8 +338,7 @@ def test_invariants_hold_for_any_content(texts, n, chars, topic):
     # a leaning sentence comes right after the sentence it leans on
     for sentence in result.sentences:
         if sentence.text.startswith("He "):
-            before = _previous_sentence(snap, sentence)
-            assert before is not None and before.text in chosen
+            assert any(before in chosen for before in _previous_sentences(snap, sentence))
     if topic == "zebra":
         assert chosen == [] and "zebra" in result.message
     elif topic is not None and chosen:
@@ -343,17 +346,18 @@ def test_invariants_hold_for_any_content(texts, n, chars, topic):
     json.dumps(result.to_json())
 
 
-def _previous_sentence(snapshot: Snapshot, wanted) -> summaries.SummarySentence | None:
-    previous = None
+def _previous_sentences(snapshot: Snapshot, wanted) -> list[str | None]:
+    """The sentence before each occurrence of `wanted` (a paragraph may say the same thing twice)."""
+    found, previous = [], None
     for p in snapshot.passages:
         if p.document != wanted.document:
             continue
         for start, end in p.sentences:
             text = p.text[start:end]
             if text == wanted.text and p.paragraph == wanted.paragraph:
-                return previous
-            previous = summaries.SummarySentence(text, p.document, p.section, p.paragraph)
-    return None
+                found.append(previous)
+            previous = text
+    return found
 
 
 # -- through the engine and the command line -------------------------------------------------------
