@@ -284,6 +284,8 @@ def _what(question: Question, text: str, sentence: _Sentence) -> list[_Candidate
     return _beside_target(question, text, sentence) or _phrases(question, text, sentence)
 
 
+# Verbs whose object is the words said. Not speakers.py's reporting verbs, which hold "called" and
+# "believes" too: "What is it called?" wants no quotation (with them, SQuAD what-EM .213 -> .212).
 _SPEECH_WORDS = frozenset("say said says shout shouted tell told write wrote tweet tweeted announce announced "
                           "declare declared warn warned promise promised".split())
 _QUOTATION = re.compile(r"[\u201c\"]([^\u201c\u201d\"]{3,}?)[,;:]?[\u201d\"]")
