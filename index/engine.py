@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 from . import reranking, summaries
 from .answering import AskResult, LoadedVersion, PassageHit  # noqa: F401 (part of the engine's API)
 from .documents import Document
+from .reader import ReaderError, load_reader
 from .settings import IndexSettings
 from .store import DEFAULT_CORPUS, Store
 
@@ -30,6 +31,10 @@ class QuestionError(EngineError):
 
 class NotIndexedError(EngineError):
     pass
+
+
+class ReaderUnavailableError(EngineError):
+    """The reader's model files are missing or broken (VERBATIM_READER=false answers by rules)."""
 
 
 @dataclass
@@ -55,8 +60,14 @@ def check_question(text: str, limit: int) -> str:
 
 
 def warm_up(settings: IndexSettings) -> None:
-    """Load what a first question would otherwise wait for: with the re-ranker on, its model
-    (about ten seconds). Front-ends call it in the background as they start."""
+    """Load what a first question would otherwise wait for: the reader (a quarter of a second)
+    and, with the re-ranker on, its model (about ten seconds). Front-ends call it in the
+    background as they start; a broken reader is reported by the first question instead."""
+    if settings.reader:
+        try:
+            load_reader(settings.reader_model)
+        except ReaderError:
+            pass
     if settings.reranker == "minilm":
         reranking.model()
 
@@ -88,7 +99,10 @@ class Engine:
                     snapshot = self.store.load(self.corpus)
                     if snapshot is None:
                         return None
-                    self._loaded = LoadedVersion(snapshot, self.settings, kept=self.store)
+                    try:
+                        self._loaded = LoadedVersion(snapshot, self.settings, kept=self.store)
+                    except ReaderError as exc:
+                        raise ReaderUnavailableError(str(exc)) from None
             loaded = self._loaded
         return loaded
 

@@ -44,10 +44,20 @@ class IndexSettings(BaseSettings):
                                  description="how much more a question's words rare in English count; 0 turns it off")
     min_evidence: float = Field(default=0.15, ge=0.0, le=1.0,
                                 description="share of a question's content the best passage must hold")
+    reader: bool = Field(default=True, description="short answers from the trained reader; false: rules only")
+    reader_passages: int = Field(default=3, ge=1, le=10, description="passages the reader reads per question")
+    reader_model: Path | None = Field(default=None, description="the reader's model folder; empty: the shipped one")
+    answer_threshold: float | None = Field(default=None, ge=0.0, le=1.0,
+                                           description="least confidence of a shown answer; empty: the calibrated one")
     reranker: Literal["none", "minilm"] = Field(default="none",
                                                 description="fuse retrieval with MiniLM sentence embeddings")
     rerank_weight: float = Field(default=1.0, ge=0.0, le=5.0,
                                  description="weight of the embedding similarity against the lexical score")
+
+    @field_validator("reader_model", "answer_threshold", mode="before")
+    @classmethod
+    def _empty_is_shipped(cls, value):
+        return None if isinstance(value, str) and not value.strip() else value
 
     @field_validator("reranker")
     @classmethod

@@ -9,9 +9,9 @@ from ..documents import ReadError
 from ..engine import Engine, EngineError
 from ..settings import IndexSettings, load_settings
 from ..store import StoreError
-from . import content, evaluation, questions, summaries
+from . import content, evaluation, questions, reader, summaries
 
-AREAS = (content, questions, summaries, evaluation)
+AREAS = (content, questions, summaries, evaluation, reader)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -11,6 +11,12 @@ def register(commands) -> None:
     kind = ev.add_mutually_exclusive_group()
     kind.add_argument("--squad", action="store_true", help="FILE is a SQuAD v1.1 or v2.0 JSON file")
     kind.add_argument("--summaries", action="store_true", help="FILE is news stories with highlights")
+    kind.add_argument("--news", action="store_true",
+                      help="FILE is questions over PolNeAR articles (eval/news_heldout.jsonl)")
+    ev.add_argument("--held-out", action="store_true",
+                    help="SQuAD v2: only the development articles the reader was not calibrated on")
+    ev.add_argument("--polnear", type=Path, default=Path("../shared/train/polnear"), metavar="DIR",
+                    help="with --news: the PolNeAR folder holding the articles (default: %(default)s)")
     ev.add_argument("--limit", type=int, metavar="N", help="only the first N articles or stories")
     ev.add_argument("--ablate", action="store_true",
                     help="also score with each tokenizer step switched off (SQuAD)")
@@ -24,6 +30,9 @@ def run_eval(args) -> int:
     if args.squad:
         from ..evaluation import squad
         return squad.main(args)
+    if args.news:
+        from ..evaluation import news
+        return news.main(args)
     if args.summaries:
         from ..evaluation import summaries
         return summaries.main(args)

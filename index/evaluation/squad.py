@@ -18,12 +18,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from ..answering import LoadedVersion
-from ..documents import Block, Document
-from ..passages import split_passages
-from ..settings import IndexSettings
-from ..store import Snapshot, Version
 from ..retrieval import Retriever
+from ..settings import IndexSettings
+from ..reader.examples import calibration_halves
+from .corpora import squad_article
 from ..text import DEFAULT_TOKENIZER, Tokenizer, TokenizerOptions
 
 WORD = re.compile(r"\w+")
@@ -58,7 +56,10 @@ class Tally:
     rr: float = 0.0
     em: float = 0.0
     f1: float = 0.0
+    shown_right: int = 0  # an answer shown and an exact match
+    shown_wrong: int = 0  # an answer shown and not an exact match
     by_kind: dict = field(default_factory=dict)
+    by_article: dict = field(default_factory=dict)
 
     def add_rank(self, rank: int | None) -> None:
         self.n += 1
@@ -66,18 +67,23 @@ class Tally:
         self.top3 += rank is not None and rank <= 3
         self.rr += 1 / rank if rank else 0.0
 
-    def add_answer(self, kind: str, em: float, f1: float) -> None:
+    def add_answer(self, kind: str, article: str, shown: bool, em: float, f1: float) -> None:
         self.em += em
         self.f1 += f1
-        kind_em, kind_n = self.by_kind.get(kind, (0.0, 0))
-        self.by_kind[kind] = (kind_em + em, kind_n + 1)
+        self.shown_right += shown and em == 1.0
+        self.shown_wrong += shown and em < 1.0
+        for table, key in ((self.by_kind, kind), (self.by_article, article)):
+            total, count = table.get(key, (0.0, 0))
+            table[key] = (total + em, count + 1)
 
     def figures(self) -> dict:
         n = max(1, self.n)
         out = {"questions": self.n, "top1": self.top1 / n, "top3": self.top3 / n, "mrr": self.rr / n}
         if self.by_kind:
-            out.update(em=self.em / n, f1=self.f1 / n,
-                       em_by_kind={k: round(e / c, 3) for k, (e, c) in sorted(self.by_kind.items())})
+            out.update(em=self.em / n, f1=self.f1 / n, right=self.shown_right / n,
+                       wrong_shown=self.shown_wrong / n, no_answer=(n - self.shown_right - self.shown_wrong) / n,
+                       em_by_kind={k: round(e / c, 3) for k, (e, c) in sorted(self.by_kind.items())},
+                       em_by_article={k: round(e / c, 3) for k, (e, c) in sorted(self.by_article.items())})
         return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}
 
 
@@ -105,20 +111,6 @@ class RefusalTally:
         }
 
 
-def article_version(article: dict, settings: IndexSettings) -> LoadedVersion:
-    """One SQuAD article as a loaded corpus: one passage per paragraph."""
-    paragraphs = [p["context"] for p in article["paragraphs"]]
-    text, blocks, pos = "", [], 0
-    for para in paragraphs:
-        blocks.append(Block("paragraph", pos, pos + len(para)))
-        text += para + "\n\n"
-        pos = len(text)
-    doc = Document(name=article["title"], text=text, title=article["title"].replace("_", " "), blocks=blocks)
-    passages = split_passages(doc, max_chars=10**9)
-    version = Version(0, article["title"], 1, time.time(), "eval", "eval", {})
-    return LoadedVersion(Snapshot(version, [doc], passages), settings)
-
-
 def rank_of(ranked_paragraphs: list[int], gold: int) -> int | None:
     return ranked_paragraphs.index(gold) + 1 if gold in ranked_paragraphs else None
 
@@ -138,7 +130,7 @@ def evaluate(data: list[dict], settings: IndexSettings, answers: bool = True,
     """`tokenizer` and `retrieval` (Retriever options) replace the defaults, for the ablations."""
     ours, base, refusals = Tally(), Tally(), RefusalTally()
     for article in data:
-        loaded = article_version(article, settings)
+        loaded = squad_article(article, settings)
         if tokenizer is not None or retrieval:
             # Ablations measure the lexical steps: without the re-ranker, which would embed again.
             lexical = settings.model_copy(update={"reranker": "none"})
@@ -147,14 +139,14 @@ def evaluate(data: list[dict], settings: IndexSettings, answers: bool = True,
         baseline = baseline_ranking([p["context"] for p in article["paragraphs"]])
         for number, paragraph in enumerate(article["paragraphs"], start=1):
             for qa in paragraph["qas"]:
-                _score_question(loaded, baseline, qa, number, ours, base, refusals, answers)
+                _score_question(loaded, baseline, qa, number, ours, base, refusals, answers, article["title"])
     result = {"verbatim": ours.figures(), "rank-bm25 baseline": base.figures()}
     if refusals.unanswerable:
         result["refusals"] = refusals.figures()
     return result
 
 
-def _score_question(loaded, baseline, qa, gold, ours, base, refusals, answers) -> None:
+def _score_question(loaded, baseline, qa, gold, ours, base, refusals, answers, title) -> None:
     impossible = qa.get("is_impossible", False)
     if answers or impossible:
         result = loaded.ask(qa["question"], k=10)
@@ -166,7 +158,7 @@ def _score_question(loaded, baseline, qa, gold, ours, base, refusals, answers) -
         prediction = result.answer or ""
         em = max(float(normalize_answer(prediction) == normalize_answer(g)) for g in golds)
         f1 = max(f1_score(prediction, g) for g in golds)
-        ours.add_answer(result.kind, em, f1)
+        ours.add_answer(result.kind, title, result.answer is not None, em, f1)
     else:
         hits = loaded.retriever.search(qa["question"], k=10)
         ranked = [loaded.passages[h.index].paragraph for h in hits]
@@ -187,10 +179,16 @@ RETRIEVAL_ABLATIONS = {"synonyms and near forms": {"expansion_weight": 0.0},
 def main(args) -> int:
     from ..settings import load_settings
 
-    data = json.loads(args.file.read_text(encoding="utf-8"))["data"][: args.limit]
+    data = json.loads(args.file.read_text(encoding="utf-8"))["data"]
+    if args.held_out:  # SQuAD v2: only the development articles the arbiter was not calibrated on
+        _, measured = calibration_halves([a["title"] for a in data])
+        data = [a for a in data if a["title"] in measured]
+    data = data[: args.limit]
     settings = load_settings(IndexSettings)
     started = time.perf_counter()
     results = {"full": evaluate(data, settings)}
+    if settings.reader:  # the baseline: the same engine answering by its hand-written rules
+        results["rules"] = evaluate(data, settings.model_copy(update={"reader": False}))["verbatim"]
     if args.ablate:
         # The first row reorders by the short answer; the ablations compare with retrieval alone.
         results["retrieval alone"] = evaluate(data, settings, answers=False)["verbatim"]
@@ -209,14 +207,18 @@ def main(args) -> int:
 
 def _print_table(results: dict) -> None:
     full = results["full"]
-    print(f"{'setup':<32} {'top-1':>6} {'top-3':>6} {'MRR':>6} {'EM':>6} {'F1':>6}")
-    rows = {"verbatim": full["verbatim"], "rank-bm25 baseline": full["rank-bm25 baseline"]}
+    columns = ("top1", "top3", "mrr", "em", "f1", "right", "wrong_shown", "no_answer")
+    print(f"{'setup':<32} " + " ".join(f"{c:>7}" for c in columns))
+    rows = {"verbatim": full["verbatim"]}
+    if "rules" in results:
+        rows["rules, no reader (same run)"] = results["rules"]
+    rows["rank-bm25 baseline"] = full["rank-bm25 baseline"]
     rows.update({k: v for k, v in results.items() if k.startswith(("without", "retrieval alone"))})
     for name, f in rows.items():
-        em = f"{f['em']:.3f}" if "em" in f else "-"
-        f1 = f"{f['f1']:.3f}" if "f1" in f else "-"
-        print(f"{name:<32} {f['top1']:>6.3f} {f['top3']:>6.3f} {f['mrr']:>6.3f} {em:>6} {f1:>6}")
-    print(f"questions: {full['verbatim']['questions']}; EM by kind: {full['verbatim'].get('em_by_kind')}")
+        print(f"{name:<32} " + " ".join(f"{f[c]:>7.3f}" if c in f else f"{'-':>7}" for c in columns))
+    ours = full["verbatim"]
+    print(f"questions: {ours['questions']}; EM by kind: {ours.get('em_by_kind')}")
+    print(f"EM by article: {ours.get('em_by_article')}")
     if "refusals" in full:
         print("refusals:", json.dumps(full["refusals"]))
     print(f"seconds: {results['seconds']}")

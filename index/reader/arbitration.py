@@ -1,0 +1,104 @@
+"""One decision over the candidate answers: which span, whether to show it, whether to refuse.
+
+Each candidate (the reader's best span in one of the top passages, or the rules' span) is
+described by a few numbers; a logistic model, fitted on the development split by
+`python -m index calibrate-reader`, turns them into the probability that the span is right.
+The best candidate is shown when that probability reaches `show_at`; below `refuse_at` the
+question is refused as something the content does not say. Both thresholds are picked on the
+same held-out data; the model card gives the precision and coverage they trade.
+"""
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+ARBITER_FILE = "arbitration.json"
+KINDS = ("who_said", "who", "how_many", "when", "where", "what", "why")
+PRONOUNS = frozenset("he she they it we i you him her them his its their this that".split())
+
+
+@dataclass(frozen=True)
+class Candidate:
+    passage: int  # index into the corpus's passages
+    start: int  # character offsets into that passage
+    end: int
+    from_rules: bool
+    features: tuple[float, ...]
+
+
+def candidate_features(*, kind: str, from_rules: bool, margin: float, rank: int, retrieval_share: float,
+                       evidence: float, agrees: bool, text: str) -> tuple[float, ...]:
+    """The numbers the arbiter weighs; `margin` is the reader's span score minus its no-answer
+    score in the same passage (for the rules' span: the reader's best margin in that passage)."""
+    words = text.split()
+    reader = 0.0 if from_rules else 1.0
+    kinds = [float(kind == k) for k in KINDS]
+    return (
+        reader * margin, reader * max(margin, 0.0) ** 0.5, float(from_rules) * margin,
+        1.0 / (1 + rank), retrieval_share, evidence, float(agrees),
+        float(text.strip().lower() in PRONOUNS), math.log(1 + len(words)),
+        *[reader * k for k in kinds], *[float(from_rules) * k for k in kinds], float(from_rules),
+    )
+
+
+@dataclass
+class Arbiter:
+    weights: list[float]
+    bias: float
+    show_at: float  # least probability of a shown answer
+    refuse_at: float  # below this for every candidate, the content does not say
+    figures: dict = field(default_factory=dict)  # what the calibration measured, for the card
+
+    def probability(self, features: tuple[float, ...]) -> float:
+        if len(features) != len(self.weights):
+            raise ValueError(f"the arbiter expects {len(self.weights)} features, got {len(features)}")
+        z = self.bias + float(np.dot(self.weights, features))
+        return 1.0 / (1.0 + math.exp(-max(-30.0, min(30.0, z))))
+
+    def best(self, candidates: list[Candidate]) -> tuple[Candidate | None, float]:
+        scored = [(self.probability(c.features), c) for c in candidates]
+        if not scored:
+            return None, 0.0
+        p, best = max(scored, key=lambda pc: pc[0])
+        return best, p
+
+    def save(self, path: Path) -> None:
+        path.write_text(json.dumps(asdict(self), indent=2) + "\n", encoding="utf-8")
+
+    @classmethod
+    def load(cls, path: Path) -> "Arbiter":
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        return cls(**data)
+
+
+def fit_logistic(x: np.ndarray, y: np.ndarray, l2: float = 1e-2, steps: int = 3000,
+                 rate: float = 0.5) -> tuple[np.ndarray, float]:
+    """Weights and bias by gradient descent on the mean log loss with an L2 penalty; the
+    features are standardised while fitting and the weights mapped back."""
+    mean, std = x.mean(axis=0), x.std(axis=0)
+    std[std == 0] = 1.0
+    z = (x - mean) / std
+    w, b = np.zeros(z.shape[1]), 0.0
+    for _ in range(steps):
+        p = 1.0 / (1.0 + np.exp(-(z @ w + b)))
+        grad = p - y
+        w -= rate * (z.T @ grad / len(y) + l2 * w)
+        b -= rate * grad.mean()
+    weights = w / std
+    return weights, float(b - np.dot(weights, mean))
+
+
+def pick_threshold(probabilities: np.ndarray, correct: np.ndarray, wrong_cost: float) -> float:
+    """The threshold at which showing the answers above it is worth most, a right answer
+    counting 1 and a wrong one -`wrong_cost` (a wrong answer in bold is worse than none)."""
+    order = np.argsort(-probabilities)
+    right = np.cumsum(correct[order])
+    wrong = np.arange(1, len(order) + 1) - right
+    worth = right - wrong_cost * wrong
+    if not len(order) or worth.max() <= 0:
+        return 1.0
+    return float(probabilities[order][int(np.argmax(worth))])
