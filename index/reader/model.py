@@ -90,10 +90,10 @@ class Reader:
         ids = np.zeros((len(windows), width), dtype=np.int64)
         types = np.zeros_like(ids)
         mask = np.zeros_like(ids)
-        for row, e in enumerate(windows):
-            ids[row, :len(e.ids)] = e.ids
-            types[row, :len(e.ids)] = e.type_ids
-            mask[row, :len(e.ids)] = 1
+        for row, window in enumerate(windows):
+            ids[row, :len(window.ids)] = window.ids
+            types[row, :len(window.ids)] = window.type_ids
+            mask[row, :len(window.ids)] = 1
         feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
         starts, ends = self.session.run(["start_logits", "end_logits"],
                                         {k: v for k, v in feed.items() if k in self._inputs})
@@ -108,12 +108,11 @@ def _best_span(window: Window, starts: np.ndarray, ends: np.ndarray) -> tuple[in
     masked_starts = np.where(context, starts, -np.inf)
     masked_ends = np.where(context, ends, -np.inf)
     best = None
+    end_tokens = [e for e in np.argsort(-masked_ends)[:TOP_TOKENS] if context[e]]
     for s in np.argsort(-masked_starts)[:TOP_TOKENS]:
         if not context[s]:
             break
-        for e in np.argsort(-masked_ends)[:TOP_TOKENS]:
-            if not context[e]:
-                break
+        for e in end_tokens:
             if s <= e < s + MAX_ANSWER_TOKENS:
                 score = float(starts[s] + ends[e])
                 if best is None or score > best[2]:
