@@ -54,7 +54,7 @@ class Reader:
         self.max_length = int(config.get("max_length", 384))
         self.stride = int(config.get("stride", 128))
         try:
-            self.tokenizer = WordPiece.from_file(tokenizer_path)
+            self.tokenizer = _tokenizer(tokenizer_path)
         except (ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
             raise ReaderError(f"the reader's tokenizer cannot be read: {tokenizer_path} ({exc})") from None
         import onnxruntime
@@ -130,11 +130,17 @@ def _training_config(path: Path) -> dict:
 
 
 @lru_cache(maxsize=2)
+def _tokenizer(path: Path) -> WordPiece:
+    """Read once per process: the reader and spelling's English words both need it."""
+    return WordPiece.from_file(path)
+
+
+@lru_cache(maxsize=2)
 def english_words(folder: Path = SHIPPED) -> frozenset[str]:
     """The whole words of the reader's WordPiece vocabulary (30,000 entries of English text):
     common English words, which spelling never mends. Empty when the tokenizer is missing."""
     try:
-        vocabulary = WordPiece.from_file(Path(folder) / TOKENIZER_FILE).vocabulary
+        vocabulary = _tokenizer(Path(folder) / TOKENIZER_FILE).vocabulary
     except (ValueError, KeyError, TypeError, OSError, AttributeError):
         return frozenset()
     return frozenset(w for w in vocabulary if w.isalpha())
