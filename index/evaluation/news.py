@@ -14,9 +14,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from ..settings import IndexSettings, load_settings
-from ..text import fold
 from .corpora import text_article
-from .questions import load_questions
+from .questions import holds_answer, load_questions, share
 
 
 @dataclass
@@ -41,9 +40,8 @@ def ask_all(items: list[dict], settings: IndexSettings, polnear) -> list[Outcome
         loaded = text_article(name, text, settings)
         for item in questions:
             result = loaded.ask(item["q"], settings.top_k)
-            accepted = [fold(a) for a in item["answers"]]
             shown = result.answer is not None and not result.refused
-            right = shown and any(a in fold(result.answer) for a in accepted)
+            right = shown and holds_answer(result.answer, item["answers"])
             out.append(Outcome(item["id"], item["type"], item.get("variant", "plain"), item["q"],
                                result.answer, result.refused, right, shown and not right))
     return out
@@ -53,24 +51,19 @@ def figures(outcomes: list[Outcome]) -> dict:
     answerable = [o for o in outcomes if o.type != "out_of_scope"]
     out_of_scope = [o for o in outcomes if o.type == "out_of_scope"]
     shown = [o for o in outcomes if o.answer is not None and not o.refused]
-
-    def share(flags) -> float:
-        flags = list(flags)
-        return round(sum(flags) / len(flags), 3) if flags else 0.0
-
     by = defaultdict(list)
     for o in answerable:
         by[o.type].append(o.right)
         by[f"variant {o.variant}"].append(o.right)
     return {
         "questions": len(outcomes), "answerable": len(answerable), "out_of_scope": len(out_of_scope),
-        "right": share(o.right for o in answerable),
+        "right": share((o.right for o in answerable), empty=0.0),
         "wrong_shown": sum(o.wrong_shown for o in outcomes),
         "no_answer": sum(not o.right and not o.wrong_shown for o in answerable),
-        "wrong_of_shown": share(o.wrong_shown for o in shown),
-        "out_of_scope_refused": share(o.refused for o in out_of_scope),
-        "answerable_refused": share(o.refused for o in answerable),
-        "right_by": {k: share(v) for k, v in sorted(by.items())},
+        "wrong_of_shown": share((o.wrong_shown for o in shown), empty=0.0),
+        "out_of_scope_refused": share((o.refused for o in out_of_scope), empty=0.0),
+        "answerable_refused": share((o.refused for o in answerable), empty=0.0),
+        "right_by": {k: share(v, empty=0.0) for k, v in sorted(by.items())},
     }
 
 

@@ -34,16 +34,22 @@ class Report:
         with_answers = [r for r in self.rows if r.answer_ok is not None]
         return {
             "questions": len(self.rows),
-            "evidence_at_1": _share(r.evidence_ok for r in answerable),
-            "short_answers": _share(r.answer_ok for r in with_answers),
-            "out_of_scope_refused": _share(r.refused for r in out_of_scope),
+            "evidence_at_1": share(r.evidence_ok for r in answerable),
+            "short_answers": share(r.answer_ok for r in with_answers),
+            "out_of_scope_refused": share(r.refused for r in out_of_scope),
             "answerable_refused": sum(r.refused for r in answerable),
         }
 
 
-def _share(flags) -> float:
+def share(flags, empty: float = 1.0) -> float:
+    """The share of true flags, to three places; `empty` when there are none."""
     flags = list(flags)
-    return round(sum(flags) / len(flags), 3) if flags else 1.0
+    return round(sum(flags) / len(flags), 3) if flags else empty
+
+
+def holds_answer(answer: str | None, accepted: list[str]) -> bool:
+    """Does the short answer, folded, contain one of the accepted answers?"""
+    return answer is not None and any(fold(a) in fold(answer) for a in accepted)
 
 
 def load_questions(path: Path) -> list[dict]:
@@ -57,12 +63,12 @@ def score(engine, items: list[dict]) -> Report:
         best = fold(result.passages[0].text) if result.passages else ""
         out_of_scope = item["type"] == "out_of_scope"
         evidence = [fold(e) for e in item.get("evidence", [])]
-        accepted = [fold(a) for a in item.get("answers", [])]
+        accepted = item.get("answers", [])
         report.rows.append(QuestionScore(
             id=item["id"], type=item["type"], question=item["q"], refused=result.refused,
             answer=result.answer,
             evidence_ok=None if out_of_scope else (not result.refused and any(e in best for e in evidence)),
-            answer_ok=(any(a in fold(result.answer or "") for a in accepted) and not result.refused)
+            answer_ok=(holds_answer(result.answer, accepted) and not result.refused)
             if accepted else None,
             refusal_ok=result.refused == out_of_scope,
         ))

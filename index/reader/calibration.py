@@ -36,7 +36,7 @@ class Observed:
     right: list[bool]
 
 
-def _ask_all(loaded, items: list[tuple[str, list[str]]], log) -> list[Observed]:
+def _ask_all(loaded, items: list[tuple[str, list[str]]]) -> list[Observed]:
     out = []
     for question, golds in items:
         prepared = loaded.prepare(question)
@@ -62,7 +62,7 @@ def observe(model: Path, squad_files: list[Path], polnear: Path | None, out_of_s
             loaded = squad_article(article, plain, reader=reader)
             items = [(qa["question"], [] if qa.get("is_impossible") else [a["text"] for a in qa["answers"]])
                      for p in article["paragraphs"] for qa in p["qas"]]
-            observed += _ask_all(loaded, items, log)
+            observed += _ask_all(loaded, items)
             log(f"{article['title']}: {len(items)} questions")
     if polnear is not None:
         by_article: dict[str, list[tuple[str, list[str]]]] = {}
@@ -77,7 +77,7 @@ def observe(model: Path, squad_files: list[Path], polnear: Path | None, out_of_s
                 by_article.setdefault(item["article"], []).append((item["q"], []))
         for name, items in sorted(by_article.items()):
             text = (polnear / "text" / f"{name}.txt").read_text(encoding="utf-8")
-            observed += _ask_all(text_article(name, text, plain, reader=reader), items, log)
+            observed += _ask_all(text_article(name, text, plain, reader=reader), items)
         log(f"PolNeAR: {len(by_article)} articles, {sum(map(len, by_article.values()))} questions")
     return observed
 
