@@ -17,7 +17,7 @@ from pathlib import Path
 
 from bench.content import two_mb_document
 from bench.questions import QUESTIONS
-from index.content import ContentManager
+from index.content.operations import ContentManager
 from index.engine import Engine
 from index.settings import IndexSettings
 

@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from index.content import ContentManager
+from index.content.operations import ContentManager
 from index.settings import IndexSettings
 
 TWO_MB = 2_000_000

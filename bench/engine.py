@@ -19,7 +19,7 @@ from rank_bm25 import BM25Okapi
 from bench.questions import QUESTIONS
 from index.engine import Engine
 from index.settings import IndexSettings
-from index.store import Store
+from index.store.sqlite import Store
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_SET = ROOT.parent / "shared/eval/article_dev.jsonl"

@@ -16,13 +16,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from index import summaries
-from index.documents import Document
+from index.summaries import summarise as summaries
+from index.ingest.documents import Document
 from index.engine import Engine
-from index.passages import split_passages
-from index.reading import read_path, read_text
+from index.ingest.passages import split_passages
+from index.ingest.reading import read_path, read_text
 from index.settings import IndexSettings
-from index.store import Snapshot, Store, Version
+from index.store.sqlite import Snapshot, Store, Version
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "content" / "putin-anti-terror-coalition-2015-11-16.txt"

@@ -9,9 +9,9 @@ import logging
 import discord
 from discord import app_commands
 
-from index.documents import ReadError
+from index.ingest.documents import ReadError
 from index.engine import EngineError
-from index.store import StoreError
+from index.store.sqlite import StoreError
 
 from . import rendering
 from .handlers import UserError

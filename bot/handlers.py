@@ -6,7 +6,7 @@ user, anything else is a bug that the front-end logs.
 
 Each Discord server has its own corpus, `guild-<id>`, created on first use as a copy of the
 default content (unless VERBATIM_COPY_DEFAULT_CONTENT is off); direct messages and the console
-use the configured corpus. Content changes go through index.content.ContentManager: locked per
+use the configured corpus. Content changes go through index.content.operations.ContentManager: locked per
 corpus, versioned and audited. `on_status(line)` tells the front-end how a change is going
 (progress, or that it waits for another change); it is called from a worker thread.
 """
@@ -17,10 +17,10 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 
-from index.content import ChangeReport, ContentError, ContentManager, check_filename
+from index.content.operations import ChangeReport, ContentError, ContentManager, check_filename
 from index.engine import Engine, NotIndexedError, warm_up
 from index.settings import IndexSettings
-from index.store import Store
+from index.store.sqlite import Store
 
 from .replies import Fact, Quote, Reply
 

@@ -10,15 +10,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import reranking, summaries
-from .answering import AskResult, LoadedVersion, PassageHit  # noqa: F401 (part of the engine's API)
-from .documents import Document
-from .reader import ReaderError, load_reader
-from .settings import IndexSettings
-from .store import DEFAULT_CORPUS, Store
+from index.retrieval import reranking
+from index.summaries import summarise as summaries
+from index.answering.loaded import AskResult, LoadedVersion, PassageHit  # noqa: F401 (part of the engine's API)
+from index.ingest.documents import Document
+from index.answering.reader import ReaderError, load_reader
+from index.settings import IndexSettings
+from index.store.sqlite import DEFAULT_CORPUS, Store
 
 if TYPE_CHECKING:
-    from .content import ChangeReport
+    from index.content.operations import ChangeReport
 
 
 class EngineError(Exception):
@@ -152,7 +153,7 @@ class Engine:
               on_progress=None, on_wait=None) -> ChangeReport:
         """Rebuild the corpus from its sources (content files and documents added by hand, see
         content.py) as a new version, locked and audited; on any error nothing changes."""
-        from .content import ContentManager  # content builds on the engine's errors
+        from index.content.operations import ContentManager  # content builds on the engine's errors
 
         report = ContentManager(self.store, self.settings).reindex(
             self.corpus, author, sources, on_progress=on_progress, on_wait=on_wait)

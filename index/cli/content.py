@@ -13,7 +13,7 @@ BAR_WIDTH = 30
 
 
 def register(commands) -> None:
-    from . import add_index_options
+    from index.cli import add_index_options
 
     build = commands.add_parser("build", help="rebuild a corpus from its sources: the content files "
                                 "(default: the configured content) and the documents added by hand")
@@ -63,7 +63,7 @@ def register(commands) -> None:
 
 
 def _change_options(command) -> None:
-    from . import add_index_options
+    from index.cli import add_index_options
 
     add_index_options(command)
     command.add_argument("--actor", default=None, metavar="WHO",
@@ -81,8 +81,8 @@ def _actor(args) -> str:
 
 def _open(args):
     """The engine (for its settings and corpus) and a content manager on the same store."""
-    from ..content import ContentManager
-    from . import open_engine
+    from index.content.operations import ContentManager
+    from index.cli import open_engine
 
     engine = open_engine(args)
     return engine, ContentManager(engine.store, engine.settings)
@@ -143,7 +143,7 @@ def run_build(args) -> int:
 
 
 def run_add(args) -> int:
-    from ..documents import ReadError
+    from index.ingest.documents import ReadError
 
     if not args.files and not args.url:
         raise ReadError("give files to add, or --url URL")
@@ -227,7 +227,7 @@ def run_audit(args) -> int:
 
 
 def run_stats(args) -> int:
-    from . import open_engine
+    from index.cli import open_engine
 
     stats = open_engine(args).stats()
     if args.json:

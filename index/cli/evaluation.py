@@ -28,13 +28,13 @@ def register(commands) -> None:
 
 def run_eval(args) -> int:
     if args.squad:
-        from ..evaluation import squad
+        from index.evaluation import squad
         return squad.main(args)
     if args.news:
-        from ..evaluation import news
+        from index.evaluation import news
         return news.main(args)
     if args.summaries:
-        from ..evaluation import summaries
+        from index.evaluation import summaries
         return summaries.main(args)
-    from ..evaluation import questions
+    from index.evaluation import questions
     return questions.main(args)

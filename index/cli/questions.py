@@ -4,11 +4,11 @@ from __future__ import annotations
 import json
 import sys
 
-from ..engine import AskResult, EngineError, QuestionError
+from index.engine import AskResult, EngineError, QuestionError
 
 
 def register(commands) -> None:
-    from . import add_index_options
+    from index.cli import add_index_options
 
     ask = commands.add_parser("ask", help="answer a question from the index")
     ask.add_argument("question", nargs="?", help="the question (or use --batch)")
@@ -21,7 +21,7 @@ def register(commands) -> None:
 
 
 def run_ask(args) -> int:
-    from . import open_engine
+    from index.cli import open_engine
 
     engine = open_engine(args)
     if args.k is not None and not 1 <= args.k <= 50:

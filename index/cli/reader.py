@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from ..engine import EngineError
+from index.engine import EngineError
 
 SHARED = Path("../shared")
 OUT_OF_SCOPE = Path("eval/calibration_out_of_scope.jsonl")
@@ -44,10 +44,11 @@ def register(commands) -> None:
 
 
 def run_train(args) -> int:
-    from ..reader import examples, model
+    from index.answering.reader import examples
+    from index.answering.reader import model
 
     try:
-        from ..reader import training
+        from index.answering.reader import training
     except ImportError as exc:
         raise EngineError(f"training needs the train extra ({exc.name} is missing): "
                           "pip install -e '.[train]'") from None
@@ -94,8 +95,8 @@ def _polnear(args) -> Path | None:
 def run_calibrate(args) -> int:
     import json
 
-    from ..reader import SHIPPED, calibration
-    from ..settings import IndexSettings, load_settings
+    from index.answering.reader import SHIPPED, calibration
+    from index.settings import IndexSettings, load_settings
 
     model = args.model or SHIPPED
     squad_files = _required(args.squad or [SHARED / "eval/squad/dev-v2.0.reconstructed.json"])

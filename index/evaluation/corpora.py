@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import time
 
-from ..answering import LoadedVersion
-from ..documents import Block, Document
-from ..passages import split_passages
-from ..reading import read_text
-from ..settings import IndexSettings
-from ..store import Snapshot, Version
+from index.answering.loaded import LoadedVersion
+from index.ingest.documents import Block, Document
+from index.ingest.passages import split_passages
+from index.ingest.reading import read_text
+from index.settings import IndexSettings
+from index.store.sqlite import Snapshot, Version
 
 
 def _loaded(doc: Document, passages, settings: IndexSettings, reader) -> LoadedVersion:

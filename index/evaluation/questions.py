@@ -9,7 +9,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..text import fold
+from index.text.tokens import fold
 
 
 @dataclass
@@ -76,7 +76,7 @@ def score(engine, items: list[dict]) -> Report:
 
 
 def main(args) -> int:
-    from ..cli import open_engine
+    from index.cli import open_engine
 
     report = score(open_engine(args), load_questions(args.file))
     figures = report.figures()

@@ -18,11 +18,11 @@ from dataclasses import dataclass, field
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from ..retrieval import Retriever
-from ..settings import IndexSettings
-from ..reader.examples import calibration_halves
-from .corpora import squad_article
-from ..text import DEFAULT_TOKENIZER, Tokenizer, TokenizerOptions
+from index.retrieval.bm25 import Retriever
+from index.settings import IndexSettings
+from index.answering.reader.examples import calibration_halves
+from index.evaluation.corpora import squad_article
+from index.text.tokens import DEFAULT_TOKENIZER, Tokenizer, TokenizerOptions
 
 WORD = re.compile(r"\w+")
 
@@ -177,7 +177,7 @@ RETRIEVAL_ABLATIONS = {"synonyms and near forms": {"expansion_weight": 0.0},
 
 
 def main(args) -> int:
-    from ..settings import load_settings
+    from index.settings import load_settings
 
     data = json.loads(args.file.read_text(encoding="utf-8"))["data"]
     if args.held_out:  # SQuAD v2: only the development articles the arbiter was not calibrated on

@@ -20,11 +20,11 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..passages import split_passages
-from ..reading import read_text
-from ..sentences import sentence_spans
-from ..store import Snapshot, Version
-from .. import summaries
+from index.ingest.passages import split_passages
+from index.ingest.reading import read_text
+from index.text.sentences import sentence_spans
+from index.store.sqlite import Snapshot, Version
+from index.summaries import summarise as summaries
 
 METRICS = ("rouge1", "rouge2", "rougeLsum")
 

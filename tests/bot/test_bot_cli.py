@@ -102,7 +102,7 @@ async def test_sync_command_and_the_entry_point(standin, index_settings, tmp_pat
 def test_console_content_commands(index_settings, tmp_path):
     """The console moderates its corpus (--corpus): add, list, remove, history, rollback, and
     refusals that change nothing."""
-    from index.store import Store
+    from index.store.sqlite import Store
 
     article = tmp_path / "storks.txt"
     article.write_bytes(b"Storks over Zanzibar\n\nThe lighthouse keeper, Amina Oyelaran, counted 4,312 "

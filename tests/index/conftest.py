@@ -4,7 +4,7 @@ import pytest
 
 from index.engine import Engine
 from index.settings import IndexSettings
-from index.store import Store
+from index.store.sqlite import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"

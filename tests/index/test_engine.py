@@ -2,11 +2,11 @@
 import pytest
 from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
 
-from index.documents import ReadError
+from index.ingest.documents import ReadError
 from index.engine import Engine, NotIndexedError, QuestionError
 from index.settings import IndexSettings
-from index.store import Store
-from index.text import fold
+from index.store.sqlite import Store
+from index.text.tokens import fold
 
 
 def test_asking_before_anything_is_indexed_says_how_to_build(engine):

@@ -1,0 +1,1 @@
+"""Typed spans in running text: names, quantities, dates, speakers, phrase chunks."""

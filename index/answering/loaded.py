@@ -1,0 +1,218 @@
+"""Answering from one loaded version: retrieval, the short answer, and the decision to refuse."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from functools import lru_cache
+
+from index.answering import rules as answers
+from index.answering import questions
+from index.answering.rules import Span
+from index.ingest.passages import Passage
+from index.answering.reader import SHIPPED, Arbiter, Candidate, Reader, candidate_features, english_words, load_reader
+from index.retrieval.bm25 import Kept, QuestionTerm, Retriever
+from index.settings import IndexSettings
+from index.answering.spelling import QuestionNormaliser
+from index.store.sqlite import Snapshot
+from index.text.tokens import Tokenizer, load_words
+
+CANDIDATES = 8  # passages the answer finder looks through
+UNKNOWN_SHARE = 0.6  # measured on SQuAD v2: at 0.5, 78.6% of refusals are right; at 0.6, 81.0%
+# Of the best score. Measured: SQuAD v1.1 top-1 .851 at 0.85, .853 at 0.9, .854 never; on the
+# article, never promoting loses the evidence of one more question (15 of 17).
+PROMOTE_WITHIN = 0.9
+
+
+@lru_cache(maxsize=4)
+def frame_terms(tokenizer: Tokenizer) -> frozenset[str]:
+    """The index terms of data/frames.txt: words that frame a question, not its subject."""
+    return frozenset(t for word in load_words("frames.txt") for t in tokenizer.terms(word))
+
+
+@dataclass
+class PassageHit:
+    text: str
+    document: str
+    section: str | None
+    paragraph: int
+    score: float
+    answer_start: int | None = None
+    answer_end: int | None = None
+
+
+@dataclass
+class AskResult:
+    question: str
+    kind: str
+    answer: str | None
+    refused: bool
+    passages: list[PassageHit]
+    version: int | None = None
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        del data["version"]
+        return data
+
+
+@dataclass
+class Prepared:
+    text: str  # the question as analysed: case and spelling taken from the content
+    question: questions.Question
+    ranked: list[int]  # passage indices, best first
+    scores: dict[int, float]
+    supported: bool  # the existing signals find the question in the content
+    rule_span: Span | None  # the hand-written rules' answer
+
+
+class LoadedVersion:
+    """A snapshot with its retriever: swapped in whole when a new version goes live."""
+
+    def __init__(self, snapshot: Snapshot, settings: IndexSettings, kept: Kept | None = None,
+                 reader: tuple[Reader, Arbiter] | None = None):
+        """`reader` replaces the one the settings name (calibration passes one without an arbiter)."""
+        self.snapshot = snapshot
+        self.settings = settings
+        self.retriever = Retriever.for_passages(snapshot.passages, settings, kept=kept)
+        if reader is None and settings.reader:
+            reader = load_reader(settings.reader_model)
+        self.reader = reader
+        self.normaliser = QuestionNormaliser((p.text for p in snapshot.passages),
+                                             english_words(settings.reader_model or SHIPPED))
+        self._labels = {d.name: d.label for d in snapshot.documents}
+
+    @property
+    def passages(self) -> list[Passage]:
+        return self.snapshot.passages
+
+    def prepare(self, text: str, k: int = CANDIDATES) -> Prepared:
+        """Everything the answer is decided from: retrieval, the existing signals, the rules' span."""
+        asked = self.normaliser.normalise(text)  # "how many died?" asks what "How many died?" does
+        question = questions.analyse(asked)
+        hits = self.retriever.search(asked, k=max(k, CANDIDATES))
+        ranked = [h.index for h in hits]
+        supported = bool(ranked) and self.supported(asked, ranked[0])
+        rule_span = answers.find_answer(question, self.passages, ranked) if supported else None
+        return Prepared(asked, question, ranked, {h.index: h.score for h in hits}, supported, rule_span)
+
+    def ask(self, text: str, k: int) -> AskResult:
+        """Answer a question already checked for emptiness and length."""
+        prepared = self.prepare(text, k)
+        ranked, scores = prepared.ranked, prepared.scores
+        if self.reader is None:
+            span, refused = prepared.rule_span, not prepared.supported
+            if span is not None:
+                ranked = self._cite_answer_passage(ranked, scores, span.passage, k,
+                                                   prepared.question.described is not None)
+        else:
+            span, refused = self._decide(prepared)
+            if span is not None:  # the answer is always a slice of the first passage cited
+                ranked = [span.passage, *(p for p in ranked if p != span.passage)]
+        hits_out = [self._hit(i, scores.get(i, 0.0), span) for i in ranked[:k]]
+        answer = self.passages[span.passage].text[span.start:span.end] if span else None
+        return AskResult(text, prepared.question.kind, answer, refused, hits_out, self.snapshot.version.number)
+
+    def candidates(self, prepared: Prepared) -> list[Candidate]:
+        """The reader's best span in each of the top passages, and the rules' span."""
+        reader, _ = self.reader
+        ranked, scores, rule_span = prepared.ranked, prepared.scores, prepared.rule_span
+        read = ranked[:self.settings.reader_passages]
+        spans = reader.run(prepared.text, [self.passages[i].text for i in read])
+        asked = self.retriever.question_terms(prepared.text)
+        best_score = scores[ranked[0]] or 1.0
+        margins = {read[s.context]: s.margin for s in spans if s}
+        out = []
+
+        def add(passage: int, start: int, end: int, from_rules: bool, margin: float, agrees: bool) -> None:
+            features = candidate_features(
+                kind=prepared.question.kind, from_rules=from_rules, margin=margin,
+                rank=ranked.index(passage) if passage in ranked else len(ranked),
+                retrieval_share=scores.get(passage, 0.0) / best_score,
+                evidence=self.retriever.evidence(asked, passage), agrees=agrees,
+                text=self.passages[passage].text[start:end])
+            out.append(Candidate(passage, start, end, from_rules, features))
+
+        for span in filter(None, spans):
+            passage = read[span.context]
+            add(passage, span.start, span.end, False, span.margin, _overlaps(rule_span, passage, span.start, span.end))
+        if rule_span is not None:
+            agrees = any(s and _overlaps(rule_span, read[s.context], s.start, s.end) for s in spans)
+            add(rule_span.passage, rule_span.start, rule_span.end, True,
+                margins.get(rule_span.passage, 0.0), agrees)
+        return out
+
+    def _decide(self, prepared: Prepared) -> tuple[Span | None, bool]:
+        """(the span shown, refused) by the arbiter: the content does not say when the existing
+        signals say so (names it never mentions, too little of the question in it) or when no
+        candidate is likely enough; an answer is shown only when it is confident."""
+        if not prepared.supported:
+            return None, True
+        _, arbiter = self.reader
+        best, p = arbiter.best(self.candidates(prepared))
+        show_at = arbiter.show_at if self.settings.answer_threshold is None else self.settings.answer_threshold
+        if best is not None and p >= show_at:
+            return Span(best.passage, best.start, best.end), False
+        return None, p < arbiter.refuse_at
+
+    @staticmethod
+    def _cite_answer_passage(ranked: list[int], scores: dict[int, float], answer: int, k: int,
+                             describes: bool = False) -> list[int]:
+        """Put the passage holding the answer first when retrieval scores it nearly as high as
+        the best, or when the question asks what a name is ("Who is Peskov?": every passage
+        naming him matches it as well); else keep retrieval's order, which finds the evidence more
+        often than the answer finder does. An answer outside the listed passages (a speaker named
+        in the paragraph before the quotation) is cited right after the best one."""
+        rest = [p for p in ranked if p != answer]
+        if describes or scores.get(answer, 0.0) >= PROMOTE_WITHIN * scores[ranked[0]]:
+            return [answer, *rest]
+        if answer in ranked[:k]:
+            return ranked
+        return [rest[0], answer, *rest[1:]]
+
+    def supported(self, question: str, best: int) -> bool:
+        """Does the content answer the question, from the best passage?
+
+        A name or number of the question that the content never mentions (nor a near form of
+        it) settles it: the question is about something else; so does a question most of whose
+        words the content never uses, or one that shares only names with it and asks about a
+        thing the content never speaks of ("the population of France"). Otherwise the best
+        passage must hold `min_evidence` of the question's terms (see Retriever.evidence).
+        """
+        retriever = self.retriever
+        asked = retriever.question_terms(question)
+        if not asked or any(q.decisive and not retriever.mentions(q.term) for q in asked):
+            return False
+        unknown = [q for q in asked if not retriever.mentions(q.term)]
+        if len(unknown) >= UNKNOWN_SHARE * len(asked):
+            return False  # most of the question's words appear nowhere: it is about something else
+        if self._asks_about_the_unknown(question, asked, unknown):
+            return False
+        return retriever.evidence(asked, best) >= self.settings.min_evidence
+
+    def _asks_about_the_unknown(self, question: str, asked: list[QuestionTerm],
+                                unknown: list[QuestionTerm]) -> bool:
+        """Does the content lack every word of the question besides its names (and the words
+        that only frame it: "type", "name"), one of them a noun the question is about? Then the
+        content knows the question's subject ("France") but not what is asked of it
+        ("population"). An unknown verb alone ("what did Putin announce") may be another
+        wording of what the content says, so it does not settle it (measured on SQuAD v2: with
+        verbs, 81.0% of refusals right; without, 82.9%)."""
+        tokenizer = self.retriever.tokenizer
+        frames = frame_terms(tokenizer)
+        ordinary = [q for q in asked if not q.decisive and q.term not in frames]
+        if not ordinary or any(q not in unknown for q in ordinary):
+            return False
+        subjects = {t for word in questions.subject_words(question) for t in tokenizer.terms(word)}
+        return any(q.term in subjects for q in ordinary)
+
+    def _hit(self, index: int, score: float, span: Span | None) -> PassageHit:
+        p = self.passages[index]
+        hit = PassageHit(p.text, self._labels.get(p.document, p.document), p.section, p.paragraph,
+                         round(score, 4))
+        if span is not None and span.passage == index:
+            hit.answer_start, hit.answer_end = span.start, span.end
+        return hit
+
+
+def _overlaps(span: Span | None, passage: int, start: int, end: int) -> bool:
+    return span is not None and span.passage == passage and span.start < end and start < span.end
+

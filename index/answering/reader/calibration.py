@@ -1,0 +1,137 @@
+"""Fit the arbiter on the development split, and pick where it shows and where it refuses.
+
+Every development question is asked as the engine asks it (retrieval, the existing signals, the
+rules' span, the reader over the top passages); each candidate is labelled right when its span
+matches a gold answer (token F1 at least RIGHT_F1). A logistic model learns which candidates
+are right. Then, on the same questions:
+- `show_at` is the probability above which showing answers is worth most, a right answer
+  counting 1 and a wrong one -`wrong_cost` (a wrong answer in bold is worse than none: with
+  2, an answer is shown where it is right at least two times in three);
+- `refuse_at` is the highest probability below which refusing costs at most `answerable_refused`
+  of the answerable questions (counting those the existing signals refuse already).
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from index.evaluation.corpora import squad_article, text_article
+from index.evaluation.squad import f1_score
+from index.settings import IndexSettings
+from index.answering.reader.arbitration import ARBITER_FILE, Arbiter, fit_logistic, pick_threshold
+from index.answering.reader.examples import calibration_halves, polnear_examples, split_of
+from index.answering.reader.model import shared_reader
+
+RIGHT_F1 = 0.5
+
+
+@dataclass
+class Observed:
+    impossible: bool
+    supported: bool
+    features: list[tuple[float, ...]]
+    right: list[bool]
+
+
+def _ask_all(loaded, items: list[tuple[str, list[str]]]) -> list[Observed]:
+    out = []
+    for question, golds in items:
+        prepared = loaded.prepare(question)
+        candidates = loaded.candidates(prepared) if prepared.supported else []
+        texts = [loaded.passages[c.passage].text[c.start:c.end] for c in candidates]
+        right = [bool(golds) and max(f1_score(t, g) for g in golds) >= RIGHT_F1 for t in texts]
+        out.append(Observed(not golds, prepared.supported, [c.features for c in candidates], right))
+    return out
+
+
+def observe(model: Path, squad_files: list[Path], polnear: Path | None, out_of_scope: Path | None,
+            settings: IndexSettings, log=print) -> list[Observed]:
+    """Every development question asked, with its candidates' features and labels."""
+    reader = (shared_reader(model), None)
+    plain = settings.model_copy(update={"reader": False})
+    observed = []
+    for path in squad_files:
+        articles = json.loads(path.read_text(encoding="utf-8"))["data"]
+        calibrating, _ = calibration_halves([a["title"] for a in articles])
+        for article in articles:
+            if article["title"] not in calibrating:
+                continue
+            loaded = squad_article(article, plain, reader=reader)
+            items = [(qa["question"], [] if qa.get("is_impossible") else [a["text"] for a in qa["answers"]])
+                     for p in article["paragraphs"] for qa in p["qas"]]
+            observed += _ask_all(loaded, items)
+            log(f"{article['title']}: {len(items)} questions")
+    if polnear is not None:
+        by_article: dict[str, list[tuple[str, list[str]]]] = {}
+        dev = {p.stem for p in (polnear / "text").glob("*.txt") if split_of(p.stem) == "dev"}
+        for e in polnear_examples(polnear, dev):
+            by_article.setdefault(e.article, []).append((e.question, [e.answers[0][0]]))
+        if out_of_scope is not None:
+            for line in out_of_scope.read_text(encoding="utf-8").splitlines():
+                item = json.loads(line)
+                if split_of(item["article"]) != "dev":
+                    raise ValueError(f"{out_of_scope}: {item['article']} is not a development article")
+                by_article.setdefault(item["article"], []).append((item["q"], []))
+        for name, items in sorted(by_article.items()):
+            text = (polnear / "text" / f"{name}.txt").read_text(encoding="utf-8")
+            observed += _ask_all(text_article(name, text, plain, reader=reader), items)
+        log(f"PolNeAR: {len(by_article)} articles, {sum(map(len, by_article.values()))} questions")
+    return observed
+
+
+def fit(observed: list[Observed], wrong_cost: float, answerable_refused: float) -> Arbiter:
+    x = np.array([f for o in observed for f in o.features])
+    y = np.array([r for o in observed for r in o.right], dtype=float)
+    weights, bias = fit_logistic(x, y)
+    arbiter = Arbiter(list(map(float, weights)), bias, show_at=1.0, refuse_at=0.0)
+    best_p, best_right = _best(arbiter, observed)
+    supported = np.array([o.supported for o in observed])
+    arbiter.show_at = pick_threshold(best_p[supported], best_right[supported], wrong_cost)
+    answerable = np.array([not o.impossible for o in observed])
+    budget = answerable_refused * answerable.sum() - (answerable & ~supported).sum()
+    pool = np.sort(best_p[answerable & supported])
+    arbiter.refuse_at = float(pool[int(budget)]) if budget >= 1 and len(pool) else 0.0
+    arbiter.figures = measure(arbiter, observed, best_p, best_right)
+    return arbiter
+
+
+def _best(arbiter: Arbiter, observed: list[Observed]) -> tuple[np.ndarray, np.ndarray]:
+    """Per question: the best candidate's probability and whether it is right."""
+    best_p, best_right = [], []
+    for o in observed:
+        scored = [(arbiter.probability(f), r) for f, r in zip(o.features, o.right)]
+        p, right = max(scored, default=(0.0, False))
+        best_p.append(p)
+        best_right.append(right)
+    return np.array(best_p), np.array(best_right)
+
+
+def measure(arbiter: Arbiter, observed: list[Observed], best_p: np.ndarray, best_right: np.ndarray) -> dict:
+    supported = np.array([o.supported for o in observed])
+    answerable = np.array([not o.impossible for o in observed])
+    shown = supported & (best_p >= arbiter.show_at)
+    refused = ~supported | (~shown & (best_p < arbiter.refuse_at))
+    return {
+        "questions": int(len(observed)), "answerable": int(answerable.sum()),
+        "shown_right": round(float(best_right[shown].mean()) if shown.any() else 0.0, 3),
+        "answerable_right": round(float((shown & best_right)[answerable].mean()), 3),
+        "answerable_refused": round(float(refused[answerable].mean()), 3),
+        "unanswerable_refused": round(float(refused[~answerable].mean()), 3) if (~answerable).any() else None,
+        "by_threshold": {f"{t:.2f}": _at(t, supported, best_p, best_right, answerable)
+                         for t in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)},
+    }
+
+
+def _at(threshold, supported, best_p, best_right, answerable) -> dict:
+    shown = supported & (best_p >= threshold)
+    return {"precision": round(float(best_right[shown].mean()) if shown.any() else 0.0, 3),
+            "coverage": round(float((shown & best_right)[answerable].mean()), 3)}
+
+
+def calibrate(model: Path, observed: list[Observed], wrong_cost: float, answerable_refused: float) -> Arbiter:
+    arbiter = fit(observed, wrong_cost, answerable_refused)
+    arbiter.save(Path(model) / ARBITER_FILE)
+    return arbiter

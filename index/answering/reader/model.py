@@ -1,0 +1,160 @@
+"""The reader at run time: the trained span model on onnxruntime, with its tokenizer.
+
+Given a question and a few passages it returns, per passage, the best answer span as character
+offsets into that passage (so an answer is always a verbatim slice) with its score and the
+score of "no answer". No PyTorch here: onnxruntime and numpy, with the WordPiece tokenizer of
+wordpiece.py.
+"""
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+from index.answering.reader.wordpiece import Window, WordPiece
+
+SHIPPED = Path(__file__).parent / "model"
+MODEL_FILE = "model.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+TRAINING_FILE = "training.json"
+MAX_ANSWER_TOKENS = 30
+TOP_TOKENS = 20  # start and end candidates looked at per window
+
+
+class ReaderError(Exception):
+    """The reader's model cannot be used; the message names the file."""
+
+
+@dataclass(frozen=True)
+class ReaderSpan:
+    context: int  # which of the contexts given
+    start: int  # character offsets into that context
+    end: int
+    score: float  # start logit + end logit
+    null: float  # the no-answer score of the same context: a span beating it by a margin is an answer
+
+    @property
+    def margin(self) -> float:
+        return self.score - self.null
+
+
+class Reader:
+    def __init__(self, folder: Path = SHIPPED, threads: int = 0):
+        folder = Path(folder)
+        model_path, tokenizer_path = folder / MODEL_FILE, folder / TOKENIZER_FILE
+        for path in (model_path, tokenizer_path):
+            if not path.is_file():
+                raise ReaderError(f"the reader's model file is missing: {path} "
+                                  "(reinstall, or train one with `python -m index train-reader`)")
+        config = _training_config(folder / TRAINING_FILE)
+        self.max_length = int(config.get("max_length", 384))
+        self.stride = int(config.get("stride", 128))
+        try:
+            self.tokenizer = _tokenizer(tokenizer_path)
+        except (ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
+            raise ReaderError(f"the reader's tokenizer cannot be read: {tokenizer_path} ({exc})") from None
+        import onnxruntime
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = threads
+        options.inter_op_num_threads = 1
+        try:
+            self.session = onnxruntime.InferenceSession(str(model_path), options,
+                                                        providers=["CPUExecutionProvider"])
+        except Exception as exc:
+            raise ReaderError(f"the reader's model cannot be loaded: {model_path} ({exc})") from None
+        self._inputs = {i.name for i in self.session.get_inputs()}
+
+    def run(self, question: str, contexts: list[str]) -> list[ReaderSpan | None]:
+        """The best span in each context (None where it has no token to answer with)."""
+        if not contexts:
+            return []
+        windows = [(i, w) for i, c in enumerate(contexts)
+                   for w in self.tokenizer.windows(question, c, self.max_length, self.stride)]
+        starts, ends = self._logits([w for _, w in windows])
+        best: list[ReaderSpan | None] = [None] * len(contexts)
+        nulls = [float("inf")] * len(contexts)
+        for row, (i, window) in enumerate(windows):
+            nulls[i] = min(nulls[i], float(starts[row, 0] + ends[row, 0]))
+            span = _best_span(window, starts[row], ends[row])
+            if span and (best[i] is None or span[2] > best[i].score):
+                best[i] = ReaderSpan(i, span[0], span[1], span[2], 0.0)
+        return [ReaderSpan(s.context, s.start, s.end, s.score, nulls[s.context]) if s else None for s in best]
+
+    def _logits(self, windows: list[Window]) -> tuple[np.ndarray, np.ndarray]:
+        width = max(len(w.ids) for w in windows)
+        ids = np.zeros((len(windows), width), dtype=np.int64)
+        types = np.zeros_like(ids)
+        mask = np.zeros_like(ids)
+        for row, window in enumerate(windows):
+            ids[row, :len(window.ids)] = window.ids
+            types[row, :len(window.ids)] = window.type_ids
+            mask[row, :len(window.ids)] = 1
+        feed = {"input_ids": ids, "attention_mask": mask, "token_type_ids": types}
+        starts, ends = self.session.run(["start_logits", "end_logits"],
+                                        {k: v for k, v in feed.items() if k in self._inputs})
+        return starts, ends
+
+
+def _best_span(window: Window, starts: np.ndarray, ends: np.ndarray) -> tuple[int, int, float] | None:
+    """(char start, char end, score) of the best span of context tokens in one window."""
+    context = np.array(window.context + [False] * (len(starts) - len(window.ids)))
+    if not context.any():
+        return None
+    masked_starts = np.where(context, starts, -np.inf)
+    masked_ends = np.where(context, ends, -np.inf)
+    best = None
+    end_tokens = [e for e in np.argsort(-masked_ends)[:TOP_TOKENS] if context[e]]
+    for s in np.argsort(-masked_starts)[:TOP_TOKENS]:
+        if not context[s]:
+            break
+        for e in end_tokens:
+            if s <= e < s + MAX_ANSWER_TOKENS:
+                score = float(starts[s] + ends[e])
+                if best is None or score > best[2]:
+                    best = (window.offsets[s][0], window.offsets[e][1], score)
+    return best
+
+
+def _training_config(path: Path) -> dict:
+    if not path.is_file():
+        return {}
+    try:
+        return json.loads(path.read_text(encoding="utf-8")).get("config", {})
+    except (ValueError, OSError) as exc:
+        raise ReaderError(f"the reader's training record cannot be read: {path} ({exc})") from None
+
+
+@lru_cache(maxsize=2)
+def _tokenizer(path: Path) -> WordPiece:
+    """Read once per process: the reader and spelling's English words both need it."""
+    return WordPiece.from_file(path)
+
+
+@lru_cache(maxsize=2)
+def english_words(folder: Path = SHIPPED) -> frozenset[str]:
+    """The whole words of the reader's WordPiece vocabulary (30,000 entries of English text):
+    common English words, which spelling never mends. Empty when the tokenizer is missing."""
+    try:
+        vocabulary = _tokenizer(Path(folder) / TOKENIZER_FILE).vocabulary
+    except (ValueError, KeyError, TypeError, OSError, AttributeError):
+        return frozenset()
+    return frozenset(w for w in vocabulary if w.isalpha())
+
+
+_loading = threading.Lock()
+
+
+@lru_cache(maxsize=2)
+def _load(folder: Path) -> Reader:
+    return Reader(folder)
+
+
+def shared_reader(folder: Path = SHIPPED) -> Reader:
+    """One reader per model folder and process: the bot's servers share it."""
+    with _loading:
+        return _load(Path(folder))

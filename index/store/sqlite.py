@@ -1,0 +1,445 @@
+"""The SQLite store: versioned corpora in one file.
+
+Every change publishes a whole new version and moves the corpus's live pointer to it in the
+same transaction, so a reader sees the old version or the new one, never half of either, and a
+build killed at any instant leaves the previous version answering. Document texts are stored
+once by content hash and shared between versions, so nothing indexed is ever lost.
+
+Each version also records where its documents came from (`sources`): read from the configured
+content files, or added by a moderator, whose original bytes are kept (`originals`) so a
+rebuild can read them again; and which configured documents moderators removed (`excluded`),
+so a rebuild does not bring them back. Rolling back copies all of it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.ingest.documents import Block, Document
+from index.ingest.passages import Passage
+
+SCHEMA_VERSION = 4  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies
+# (tables added; older files upgrade in place)
+DEFAULT_CORPUS = "default"
+CONFIGURED = "content"  # a document read from the configured content files
+ADDED = "added"  # a document a moderator added: its original bytes are in `originals`
+
+# Kill tests set VERBATIM_TEST_PAUSE (seconds) to widen the windows they kill a build in: it
+# waits that long after each document read and each document written. Unset, it costs nothing.
+TEST_PAUSE = float(os.environ.get("VERBATIM_TEST_PAUSE") or 0)
+
+
+def test_pause() -> None:
+    if TEST_PAUSE:
+        time.sleep(TEST_PAUSE)
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS texts (sha256 TEXT PRIMARY KEY, text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    corpus TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    author TEXT NOT NULL,
+    action TEXT NOT NULL,
+    changes TEXT NOT NULL,
+    UNIQUE (corpus, number)
+);
+CREATE TABLE IF NOT EXISTS documents (
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES texts(sha256),
+    title TEXT, byline TEXT, date TEXT, source TEXT,
+    blocks TEXT NOT NULL,
+    PRIMARY KEY (version_id, name)
+);
+CREATE TABLE IF NOT EXISTS passages (
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    position INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    section TEXT,
+    paragraph INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    sentences TEXT NOT NULL,
+    PRIMARY KEY (version_id, position)
+);
+CREATE TABLE IF NOT EXISTS live (corpus TEXT PRIMARY KEY, version_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    corpus TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    result TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS originals (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS vectors (
+    model TEXT NOT NULL, sha256 TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, sha256)
+);
+CREATE TABLE IF NOT EXISTS word_frequencies (word TEXT PRIMARY KEY, zipf REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    name TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    original TEXT REFERENCES originals(sha256),
+    added_by TEXT,
+    added_at REAL,
+    PRIMARY KEY (version_id, name)
+);
+CREATE TABLE IF NOT EXISTS excluded (
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    name TEXT NOT NULL,
+    PRIMARY KEY (version_id, name)
+);
+"""
+
+AUDIT_STARTED = "started"  # a change still running, or killed before it could say how it ended
+
+
+class StoreError(RuntimeError):
+    pass
+
+
+@dataclass(frozen=True)
+class Version:
+    id: int
+    corpus: str
+    number: int
+    created_at: float
+    author: str
+    action: str
+    changes: dict  # documents/passages added and removed, and the like
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a document of a version came from, so that a rebuild can read it again."""
+    origin: str  # CONFIGURED or ADDED
+    kind: str  # the reader: "text", "markdown" or "html"
+    original: str | None = None  # ADDED: sha256 of its original bytes in `originals`
+    added_by: str | None = None
+    added_at: float | None = None
+
+
+@dataclass
+class Snapshot:
+    """One complete version of a corpus: what questions are answered from."""
+    version: Version
+    documents: list[Document]
+    passages: list[Passage]
+    sources: dict[str, Source] = field(default_factory=dict)  # by document name
+    excluded: frozenset[str] = frozenset()  # configured documents moderators removed
+
+    def document(self, name: str) -> Document | None:
+        return next((d for d in self.documents if d.name == name), None)
+
+    def source(self, name: str) -> Source:
+        return self.sources.get(name) or Source(CONFIGURED, kind_of(name))
+
+
+def kind_of(name: str) -> str:
+    """The reader for a file name (versions written before sources were recorded)."""
+    suffix = Path(name).suffix.lower()
+    return {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}.get(suffix, "text")
+
+
+def diff(previous: Snapshot | None, documents: list[Document], passages: list[Passage]) -> dict:
+    """What a new version changes: documents and passages added and removed."""
+    old_docs = {(d.name, d.text) for d in previous.documents} if previous else set()
+    new_docs = {(d.name, d.text) for d in documents}
+    old_passages = Counter((p.document, p.text) for p in previous.passages) if previous else Counter()
+    new_passages = Counter((p.document, p.text) for p in passages)
+    return {
+        "documents_added": sorted(name for name, _ in new_docs - old_docs),
+        "documents_removed": sorted(name for name, _ in old_docs - new_docs),
+        "passages_added": sum((new_passages - old_passages).values()),
+        "passages_removed": sum((old_passages - new_passages).values()),
+    }
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+class Store:
+    def __init__(self, path: Path | str):
+        self.path = Path(path)
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    @contextmanager
+    def connect(self, write: bool = False):
+        if write:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+        elif not self.path.exists():
+            raise StoreError(f"no index at {self.path}")
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            if write:
+                self._migrate(conn)
+            yield conn
+        finally:
+            conn.close()
+
+    def _migrate(self, conn: sqlite3.Connection) -> None:
+        conn.executescript(_SCHEMA)
+        row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+        if row is None:
+            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+        elif int(row[0]) > SCHEMA_VERSION:
+            raise StoreError(f"{self.path} was written by a newer Verbatim (schema {row[0]})")
+        elif int(row[0]) < SCHEMA_VERSION:  # the new tables were just created: nothing else to do
+            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
+
+    # -- reading -------------------------------------------------------------------------
+
+    def live_version(self, corpus: str = DEFAULT_CORPUS) -> Version | None:
+        if not self.path.exists():
+            return None
+        with self.connect() as conn:
+            if not _has_tables(conn):
+                return None
+            row = conn.execute(
+                "SELECT v.* FROM live l JOIN versions v ON v.id = l.version_id WHERE l.corpus = ?",
+                (corpus,)).fetchone()
+        return _version(row) if row else None
+
+    def history(self, corpus: str = DEFAULT_CORPUS) -> list[Version]:
+        if not self.path.exists():
+            return []
+        with self.connect() as conn:
+            if not _has_tables(conn):
+                return []
+            rows = conn.execute("SELECT * FROM versions WHERE corpus = ? ORDER BY number DESC",
+                                (corpus,)).fetchall()
+        return [_version(r) for r in rows]
+
+    def corpora(self) -> list[str]:
+        if not self.path.exists():
+            return []
+        with self.connect() as conn:
+            if not _has_tables(conn):
+                return []
+            return [r[0] for r in conn.execute("SELECT corpus FROM live ORDER BY corpus")]
+
+    def load(self, corpus: str = DEFAULT_CORPUS, number: int | None = None) -> Snapshot | None:
+        """The live version of a corpus (or version `number`), read in one transaction."""
+        if not self.path.exists():
+            return None
+        with self.connect() as conn:
+            if not _has_tables(conn):
+                return None
+            conn.execute("BEGIN")
+            try:
+                return self._load(conn, corpus, number)
+            finally:
+                conn.execute("COMMIT")
+
+    def _load(self, conn, corpus: str, number: int | None) -> Snapshot | None:
+        if number is None:
+            row = conn.execute("SELECT v.* FROM live l JOIN versions v ON v.id = l.version_id "
+                               "WHERE l.corpus = ?", (corpus,)).fetchone()
+        else:
+            row = conn.execute("SELECT * FROM versions WHERE corpus = ? AND number = ?",
+                               (corpus, number)).fetchone()
+        if row is None:
+            return None
+        version = _version(row)
+        documents = [
+            Document(name=name, text=text, title=title, byline=byline, date=date, source=source,
+                     blocks=[Block(*b) for b in json.loads(blocks)])
+            for name, text, title, byline, date, source, blocks in conn.execute(
+                "SELECT d.name, t.text, d.title, d.byline, d.date, d.source, d.blocks FROM documents d "
+                "JOIN texts t ON t.sha256 = d.sha256 WHERE d.version_id = ? ORDER BY d.position",
+                (version.id,))
+        ]
+        texts = {d.name: d.text for d in documents}
+        passages = [
+            Passage(document, section, paragraph, start, end, texts[document][start:end],
+                    tuple(tuple(s) for s in json.loads(sentences)))
+            for document, section, paragraph, start, end, sentences in conn.execute(
+                'SELECT document, section, paragraph, start, "end", sentences FROM passages '
+                "WHERE version_id = ? ORDER BY position", (version.id,))
+        ]
+        sources, excluded = self._sources(conn, version.id)
+        return Snapshot(version, documents, passages, sources, excluded)
+
+    def _sources(self, conn, version_id: int | None) -> tuple[dict[str, Source], frozenset[str]]:
+        if version_id is None or not _has_tables(conn, "sources"):  # a version 1 file not yet upgraded
+            return {}, frozenset()
+        sources = {row[0]: Source(*row[1:]) for row in conn.execute(
+            "SELECT name, origin, kind, original, added_by, added_at FROM sources WHERE version_id = ?",
+            (version_id,))}
+        excluded = frozenset(r[0] for r in conn.execute(
+            "SELECT name FROM excluded WHERE version_id = ?", (version_id,)))
+        return sources, excluded
+
+    # -- writing -------------------------------------------------------------------------
+
+    def publish(self, corpus: str, documents: list[Document], passages: list[Passage],
+                author: str, action: str, changes: dict | None = None, *,
+                sources: dict[str, Source] | None = None, excluded: frozenset[str] | None = None,
+                originals: dict[str, bytes] | None = None) -> Version:
+        """Write a complete new version and make it live, all in one transaction.
+
+        `sources` and `excluded` default to what the live version says (a document not in it
+        counts as configured content); `originals` are the bytes that ADDED sources refer to.
+        """
+        with self.connect(write=True) as conn:
+            conn.execute("BEGIN IMMEDIATE")  # one writer at a time; others wait on the lock
+            try:
+                if sources is None or excluded is None:
+                    live = conn.execute("SELECT version_id FROM live WHERE corpus = ?", (corpus,)).fetchone()
+                    live_sources, live_excluded = self._sources(conn, live[0] if live else None)
+                    sources = live_sources if sources is None else sources
+                    excluded = live_excluded if excluded is None else excluded
+                for sha, data in (originals or {}).items():
+                    conn.execute("INSERT OR IGNORE INTO originals VALUES (?, ?)", (sha, data))
+                version = self._publish(conn, corpus, documents, passages, author, action, changes)
+                self._publish_sources(conn, version.id, documents, sources, excluded)
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return version
+
+    def _publish_sources(self, conn, version_id: int, documents: list[Document],
+                         sources: dict[str, Source], excluded: frozenset[str]) -> None:
+        rows = []
+        for doc in documents:
+            src = sources.get(doc.name) or Source(CONFIGURED, kind_of(doc.name))
+            rows.append((version_id, doc.name, src.origin, src.kind, src.original, src.added_by, src.added_at))
+        conn.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
+        conn.executemany("INSERT INTO excluded VALUES (?, ?)", [(version_id, n) for n in sorted(excluded)])
+
+    def _publish(self, conn, corpus, documents, passages, author, action, changes) -> Version:
+        number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE corpus = ?",
+                              (corpus,)).fetchone()[0]
+        now = time.time()
+        changes = changes if changes is not None else {}
+        cur = conn.execute(
+            "INSERT INTO versions (corpus, number, created_at, author, action, changes) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (corpus, number, now, author, action, json.dumps(changes)))
+        version_id = cur.lastrowid
+        for position, doc in enumerate(documents):
+            sha = text_hash(doc.text)
+            conn.execute("INSERT OR IGNORE INTO texts VALUES (?, ?)", (sha, doc.text))
+            conn.execute(
+                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (version_id, position, doc.name, sha, doc.title, doc.byline, doc.date, doc.source,
+                 json.dumps([[b.kind, b.start, b.end] for b in doc.blocks])))
+            test_pause()
+        conn.executemany(
+            "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            [(version_id, i, p.document, p.section, p.paragraph, p.start, p.end,
+              json.dumps(p.sentences)) for i, p in enumerate(passages)])
+        conn.execute("INSERT INTO live VALUES (?, ?) ON CONFLICT(corpus) DO UPDATE "
+                     "SET version_id = excluded.version_id", (corpus, version_id))
+        return Version(version_id, corpus, number, now, author, action, changes)
+
+    def original(self, sha256: str) -> bytes | None:
+        """The bytes a moderator added, as they came."""
+        with self.connect() as conn:
+            if not _has_tables(conn, "originals"):
+                return None
+            row = conn.execute("SELECT data FROM originals WHERE sha256 = ?", (sha256,)).fetchone()
+        return bytes(row[0]) if row else None
+
+    # -- the audit log ----------------------------------------------------------------------
+
+    # -- embeddings of passage texts (the optional re-ranker's cache) -----------------------
+
+    def vectors(self, model: str, hashes: list[str]) -> dict[str, bytes]:
+        """The stored vectors of these text hashes, where there are any."""
+        found: dict[str, bytes] = {}
+        with self.connect() as conn:
+            if not _has_tables(conn, "vectors"):
+                return found  # a file from before schema 3, not yet written to
+            found.update(_rows_in(conn, "SELECT sha256, vector FROM vectors WHERE model = ? AND sha256 IN ({})",
+                                  hashes, model))
+        return found
+
+    def save_vectors(self, model: str, vectors: dict[str, bytes]) -> None:
+        with self.connect(write=True) as conn:
+            conn.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?)",
+                             [(model, sha, blob) for sha, blob in vectors.items()])
+
+    # -- English frequencies of the content's words (index/rarity.py) -------------------------
+
+    def word_frequencies(self, words: list[str]) -> dict[str, float]:
+        """The kept Zipf frequencies of these words, where there are any."""
+        found: dict[str, float] = {}
+        with self.connect() as conn:
+            if not _has_tables(conn, "word_frequencies"):
+                return found  # a file from before schema 4, not yet written to
+            found.update(_rows_in(conn, "SELECT word, zipf FROM word_frequencies WHERE word IN ({})", words))
+        return found
+
+    def save_word_frequencies(self, frequencies: dict[str, float]) -> None:
+        with self.connect(write=True) as conn:
+            conn.executemany("INSERT OR IGNORE INTO word_frequencies VALUES (?, ?)", frequencies.items())
+
+    def record(self, corpus: str, actor: str, action: str, detail: str, result: str) -> int:
+        """Append to the audit log: every change, failures included. Returns the entry's id."""
+        with self.connect(write=True) as conn:
+            cur = conn.execute("INSERT INTO audit (at, corpus, actor, action, detail, result) "
+                               "VALUES (?, ?, ?, ?, ?, ?)",
+                               (time.time(), corpus, actor, action, detail, result))
+            return cur.lastrowid
+
+    def finish_record(self, entry: int, result: str) -> None:
+        """Say how a change recorded as started ended."""
+        with self.connect(write=True) as conn:
+            conn.execute("UPDATE audit SET result = ? WHERE id = ?", (result, entry))
+
+    def mark_interrupted(self, corpus: str) -> int:
+        """Entries still 'started' whose process died (call it holding the corpus's change lock)."""
+        with self.connect(write=True) as conn:
+            return conn.execute("UPDATE audit SET result = 'interrupted: the process ended before it finished' "
+                                "WHERE corpus = ? AND result = ?", (corpus, AUDIT_STARTED)).rowcount
+
+    def audit_log(self, corpus: str | None = None, limit: int = 50) -> list[dict]:
+        if not self.path.exists():
+            return []
+        with self.connect() as conn:
+            if not _has_tables(conn):
+                return []
+            rows = conn.execute(
+                "SELECT at, corpus, actor, action, detail, result FROM audit "
+                "WHERE ? IS NULL OR corpus = ? ORDER BY id DESC LIMIT ?", (corpus, corpus, limit))
+            keys = ("at", "corpus", "actor", "action", "detail", "result")
+            return [dict(zip(keys, r)) for r in rows]
+
+
+def _rows_in(conn: sqlite3.Connection, query: str, keys: list[str], *params) -> Iterator[tuple]:
+    """The rows of `query`, whose "IN ({})" takes the keys: 500 at a time, within SQLite's limit
+    on variables; `params` fill the placeholders before it."""
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        yield from conn.execute(query.format(",".join("?" * len(chunk))), (*params, *chunk))
+
+
+def _has_tables(conn: sqlite3.Connection, name: str = "live") -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+
+
+def _version(row) -> Version:
+    id_, corpus, number, created_at, author, action, changes = row
+    return Version(id_, corpus, number, created_at, author, action, json.loads(changes))

@@ -1,0 +1,128 @@
+"""`python -m index train-reader` and `calibrate-reader` end to end, on a tiny encoder made here
+and made-up articles, as subprocesses. Skipped without the train extra."""
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+pytest.importorskip("torch")
+transformers = pytest.importorskip("transformers")
+pytest.importorskip("onnx")
+
+from index.answering.reader import Reader, examples, load_reader  # noqa: E402
+from index.answering.reader.training import default_base_model  # noqa: E402
+
+from tests.index.conftest import ROOT  # noqa: E402
+
+PARAGRAPHS = [
+    ("The Kestrel Bridge in Norrholm was opened by Mayor Ilse Varga in 1932.",
+     [("Who opened the Kestrel Bridge?", "Mayor Ilse Varga"), ("When was the bridge opened?", "1932")]),
+    ("Forty workers built the bridge from local granite over three summers.",
+     [("What was the bridge built from?", "local granite"), ("How many workers built it?", "Forty")]),
+]
+
+
+def _titles(split: str, count: int) -> list[str]:
+    found, i = [], 0
+    while len(found) < count:
+        title = f"Made-up article {i}"
+        if examples.split_of(title) == split:
+            found.append(title)
+        i += 1
+    return found
+
+
+def _squad(path, titles, impossible=False):
+    data = []
+    for title in titles:
+        paragraphs = []
+        for context, qas in PARAGRAPHS:
+            items = [{"id": f"{title}{q}", "question": q,
+                      "answers": [{"text": a, "answer_start": context.index(a)}]} for q, a in qas]
+            if impossible:
+                items.append({"id": f"{title}-none", "question": "Who painted the bridge?", "answers": [],
+                              "is_impossible": True})
+            paragraphs.append({"context": context, "qas": items})
+        data.append({"title": title, "paragraphs": paragraphs})
+    path.write_text(json.dumps({"data": data}), encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def tiny_base(tmp_path_factory):
+    """A two-layer BERT with random weights and the real tokenizer: trains in seconds."""
+    folder = tmp_path_factory.mktemp("tiny-base")
+    real = default_base_model()
+    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
+        shutil.copy(real / name, folder / name)
+    config = transformers.BertConfig(vocab_size=30522, hidden_size=32, num_hidden_layers=2,
+                                     num_attention_heads=2, intermediate_size=64)
+    transformers.BertModel(config).save_pretrained(folder)
+    return folder
+
+
+def _run(*args):
+    return subprocess.run([sys.executable, "-m", "index", *args], cwd=ROOT, capture_output=True,
+                          text=True, timeout=600)
+
+
+@pytest.fixture(scope="module")
+def trained(tmp_path_factory, tiny_base):
+    work = tmp_path_factory.mktemp("train")
+    train_file = _squad(work / "train.json", _titles("train", 3))
+    out = work / "model"
+    done = _run("train-reader", "--base-model", str(tiny_base), "--squad", str(train_file),
+                "--polnear", "none", "--output", str(out), "--epochs", "2", "--batch-size", "4")
+    assert done.returncode == 0, done.stderr
+    return work, out, train_file
+
+
+def test_training_writes_a_model_the_runtime_loads(trained):
+    _, out, train_file = trained
+    record = json.loads((out / "training.json").read_text())
+    assert record["data"] == {str(train_file): examples.file_hash(train_file)}
+    assert record["examples"] == 12
+    reader = Reader(out)
+    context = "The Kestrel Bridge in Norrholm was opened by Mayor Ilse Varga in 1932."
+    [span] = reader.run("Who opened the Kestrel Bridge?", [context])
+    assert 0 <= span.start < span.end <= len(context)  # a tiny model's answer, but a real slice
+
+
+def test_calibration_writes_the_arbiter(trained):
+    work, out, _ = trained
+    dev_file = _squad(work / "dev.json", _titles("dev", 2), impossible=True)
+    done = _run("calibrate-reader", "--model", str(out), "--squad", str(dev_file), "--polnear", "none")
+    assert done.returncode == 0, done.stderr
+    reader, arbiter = load_reader(out)
+    assert 0.0 <= arbiter.refuse_at <= 1.0 and 0.0 <= arbiter.show_at <= 1.0
+    assert arbiter.figures["questions"] == 6  # the first development article only: the other measures
+
+
+def test_the_evaluation_articles_cannot_be_trained_on(tmp_path, tiny_base):
+    reserved = _squad(tmp_path / "reserved.json", ["Super_Bowl_50"])
+    done = _run("train-reader", "--base-model", str(tiny_base), "--squad", str(reserved),
+                "--polnear", "none", "--output", str(tmp_path / "out"))
+    assert done.returncode == 2
+    assert "Super_Bowl_50" in done.stderr and not (tmp_path / "out").exists()
+
+
+def test_missing_training_data_is_named(tmp_path):
+    done = _run("train-reader", "--squad", str(tmp_path / "absent.json"), "--output", str(tmp_path / "out"))
+    assert done.returncode == 2 and "absent.json" in done.stderr
+
+
+def test_a_new_model_replaces_the_files_it_brings_and_drops_the_stale_calibration(tmp_path):
+    from index.answering.reader.training import publish
+
+    output, staging = tmp_path / "model", tmp_path / "model.new"
+    output.mkdir()
+    staging.mkdir()
+    for name, text in [("model.onnx", "old"), ("arbitration.json", "{}"), ("CARD.md", "card")]:
+        (output / name).write_text(text)
+    (staging / "model.onnx").write_text("new")
+    publish(staging, output)
+    assert (output / "model.onnx").read_text() == "new"
+    assert (output / "CARD.md").read_text() == "card"
+    assert not (output / "arbitration.json").exists() and not staging.exists()

@@ -1,0 +1,36 @@
+"""Questions typed in one case, or with a slip of the keyboard, ask what the well-written one asks."""
+from index.answering.spelling import QuestionNormaliser
+
+CONTENT = [
+    "Mayor Ilse Varga opened the Kestrel Bridge in Norrholm on Friday. Forty workers built it.",
+    "Varga said the bridge had cost the city less than planned.",
+]
+ENGLISH = frozenset("how many who what where is was the built bridge born said".split())
+
+
+def normaliser():
+    return QuestionNormaliser(CONTENT, ENGLISH)
+
+
+def test_a_question_in_one_case_takes_the_contents_forms():
+    n = normaliser()
+    assert n.normalise("who opened the kestrel bridge?") == "Who opened the Kestrel Bridge?"
+    assert n.normalise("WHO OPENED THE KESTREL BRIDGE?") == "Who opened the Kestrel Bridge?"
+    assert n.normalise("where is norrholm?") == "Where is Norrholm?"
+
+
+def test_a_mixed_case_question_keeps_its_capitals():
+    assert normaliser().normalise("Who opened the bridge in Norrholm?") == "Who opened the bridge in Norrholm?"
+
+
+def test_typos_are_mended_from_the_contents_words():
+    n = normaliser()
+    assert n.normalise("Who opned the Kestrel Bridge?") == "Who opened the Kestrel Bridge?"
+    assert n.normalise("how many wokers built it?") == "How many workers built it?"
+    assert n.normalise("who is mayor of norrolm?") == "Who is Mayor of Norrholm?"
+
+
+def test_english_words_and_unrelated_words_are_left_alone():
+    n = normaliser()
+    assert n.normalise("When was Varga born?") == "When was Varga born?"  # "born" is a word, not "bone"
+    assert n.normalise("What is the zyxwvut?") == "What is the zyxwvut?"
