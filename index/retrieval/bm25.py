@@ -34,7 +34,7 @@ UNSEEN_WORD_SHARE = 0.5  # a common question word the content never uses, as a s
 NAME_WEIGHT = 1.5  # a question's names and numbers locate its answer: they count half again
 MIN_SHARED_PREFIX = 5  # "india" finds "indian", "sahara" "saharan"; shorter stems are too ambiguous
 NAME_PREFIX = 4  # a name counts as mentioned by a term sharing its first letters: "british", "britain"
-RARITY_WEIGHT = 2.0  # a word rare in English counts up to this much more (index/rarity.py)
+RARITY_WEIGHT = 2.0  # a word rare in English counts up to this much more (index/retrieval/rarity.py)
 
 
 class OkapiBM25(BM25Okapi):
@@ -123,8 +123,8 @@ class Retriever:
     `sentences` gives each text's sentence spans (Passage.sentences); without them the texts
     are segmented here. `expansion_weight`, `bigram_weight`, `sentence_weight` and
     `coverage_weight` and `rarity_weight` at 0, and `name_weight` at 1, turn those steps off.
-    `frequencies` keeps the English word frequencies between loads (index/rarity.py). `reranker`,
-    when set, fuses the scores with sentence embeddings (index/reranking.py).
+    `frequencies` keeps the English word frequencies between loads (index/retrieval/rarity.py). `reranker`,
+    when set, fuses the scores with sentence embeddings (index/retrieval/reranking.py).
     """
     reranker: EmbeddingReranker | None = None
 

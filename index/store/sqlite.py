@@ -381,7 +381,7 @@ class Store:
             conn.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?)",
                              [(model, sha, blob) for sha, blob in vectors.items()])
 
-    # -- English frequencies of the content's words (index/rarity.py) -------------------------
+    # -- English frequencies of the content's words (index/retrieval/rarity.py) -------------------------
 
     def word_frequencies(self, words: list[str]) -> dict[str, float]:
         """The kept Zipf frequencies of these words, where there are any."""
