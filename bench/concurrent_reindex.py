@@ -22,7 +22,6 @@ from index.engine import Engine
 from index.settings import IndexSettings
 
 
-
 def first_passage(engine: Engine, question: str) -> tuple[str | None, str | None, int]:
     """What a user sees first: the best passage (none for a question nothing matches)."""
     result = engine.ask(question)

@@ -22,9 +22,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.questions import QUESTIONS  # noqa: E402
 from index.engine import Engine  # noqa: E402
 from index.settings import IndexSettings  # noqa: E402
-from bench.questions import QUESTIONS  # noqa: E402
 from tests.bot.standin import StandIn  # noqa: E402
 
 DEADLINE = 3.0

@@ -16,13 +16,13 @@ import tempfile
 import time
 from pathlib import Path
 
-from index.summaries import summarise as summaries
-from index.ingest.documents import Document
 from index.engine import Engine
+from index.ingest.documents import Document
 from index.ingest.passages import split_passages
 from index.ingest.reading import read_path, read_text
 from index.settings import IndexSettings
 from index.store.sqlite import Snapshot, Store, Version
+from index.summaries import summarise as summaries
 
 ROOT = Path(__file__).resolve().parents[1]
 ARTICLE = ROOT / "content" / "putin-anti-terror-coalition-2015-11-16.txt"

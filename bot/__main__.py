@@ -62,7 +62,8 @@ def main(argv: list[str] | None = None) -> int:
     p = parser()
     args = p.parse_args(argv)
     if args.corpus:
-        from index.content.operations import ContentError, check_corpus
+        from index.content.validation import check_corpus
+        from index.errors import ContentError
         try:
             check_corpus(args.corpus)
         except ContentError as exc:

@@ -9,9 +9,8 @@ import logging
 import discord
 from discord import app_commands
 
+from index.errors import EngineError, StoreError
 from index.ingest.documents import ReadError
-from index.engine import EngineError
-from index.store.sqlite import StoreError
 
 from . import rendering
 from .handlers import UserError

@@ -6,7 +6,7 @@ user, anything else is a bug that the front-end logs.
 
 Each Discord server has its own corpus, `guild-<id>`, created on first use as a copy of the
 default content (unless VERBATIM_COPY_DEFAULT_CONTENT is off); direct messages and the console
-use the configured corpus. Content changes go through index.content.operations.ContentManager: locked per
+use the configured corpus. Content changes go through the engine's content operations: locked per
 corpus, versioned and audited. `on_status(line)` tells the front-end how a change is going
 (progress, or that it waits for another change); it is called from a worker thread.
 """
@@ -17,10 +17,10 @@ import datetime as dt
 import logging
 from collections.abc import Awaitable, Callable
 
-from index.content.operations import ChangeReport, ContentError, ContentManager, check_filename
-from index.engine import Engine, NotIndexedError, warm_up
+from index.content.reports import ChangeReport
+from index.engine import Engine, warm_up
+from index.errors import NotIndexedError
 from index.settings import IndexSettings
-from index.store.sqlite import Store
 
 from .replies import Fact, Quote, Reply
 
@@ -48,11 +48,9 @@ class Handlers:
     def __init__(self, index_settings: IndexSettings, engine: Engine | None = None):
         """engine, when given, serves the configured corpus (tests and benches share a loaded one)."""
         self.index_settings = index_settings
-        self.store = engine.store if engine is not None else Store(index_settings.index_path)
-        self.content = ContentManager(self.store, index_settings)
-        self._engines: dict[str, Engine] = {}
-        if engine is not None:
-            self._engines[engine.corpus] = engine
+        self.engine = engine or Engine.from_settings(index_settings)
+        self.content = self.engine.content
+        self._engines: dict[str, Engine] = {self.engine.corpus: self.engine}
 
     async def warm_up(self) -> None:
         """Load the engine's models (the optional re-ranker's) in a worker thread. A failure
@@ -78,7 +76,7 @@ class Handlers:
             # Copying the default content takes a moment and a lock: not on the event loop.
             # Concurrent first uses both get here; the second finds the corpus made and returns.
             await asyncio.to_thread(self.content.ensure, corpus, "system")
-        return self._engines.setdefault(corpus, Engine(self.store, corpus, self.index_settings))
+        return self._engines.setdefault(corpus, self.engine.for_corpus(corpus))
 
     # -- questions -------------------------------------------------------------------------
 
@@ -159,14 +157,13 @@ class Handlers:
                          read: Callable[[], Awaitable[bytes]], on_status: Status | None = None) -> Reply:
         """A file from a front-end, refused by its name and announced size before read() fetches
         it (a refusal is audited like any failed change), then added."""
+        corpus = self.corpus_for(guild_id)
+        await asyncio.to_thread(self.content.check_upload, corpus, actor, filename, size)
         try:
-            name, _ = check_filename(filename)
-            if size > self.content.max_upload_bytes:
-                raise ContentError(f"{name} is {size:,} bytes; the limit is {self.content.max_upload_bytes:,}")
             data = await read()
-        except (ContentError, UserError) as exc:
-            await asyncio.to_thread(self.store.record, self.corpus_for(guild_id), actor, "add",
-                                    f"file {filename!r} ({size:,} bytes)", f"failed: {exc}")
+        except UserError as exc:
+            await asyncio.to_thread(self.content.record_failure, corpus, actor, "add",
+                                    f"file {filename!r} ({size:,} bytes)", exc)
             raise
         return await self.add_file(guild_id=guild_id, actor=actor, filename=filename, data=data,
                                    on_status=on_status)

@@ -8,34 +8,22 @@ import threading
 import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING
 
-from index.retrieval import reranking
-from index.summaries import summarise as summaries
 from index.answering.loaded import AskResult, LoadedVersion, PassageHit  # noqa: F401 (part of the engine's API)
-from index.ingest.documents import Document
 from index.answering.reader import ReaderError, load_reader
+from index.content.operations import ContentManager
+from index.content.reports import ChangeReport
+from index.errors import (
+    EngineError,
+    NotIndexedError,
+    QuestionError,
+    ReaderUnavailableError,
+)
+from index.ingest.documents import Document
+from index.retrieval import reranking
 from index.settings import IndexSettings
 from index.store.sqlite import DEFAULT_CORPUS, Store
-
-if TYPE_CHECKING:
-    from index.content.operations import ChangeReport
-
-
-class EngineError(Exception):
-    """A failure to report to the user as it is: the message says what to do."""
-
-
-class QuestionError(EngineError):
-    pass
-
-
-class NotIndexedError(EngineError):
-    pass
-
-
-class ReaderUnavailableError(EngineError):
-    """The reader's model files are missing or broken (VERBATIM_READER=false answers by rules)."""
+from index.summaries import summarise as summaries
 
 
 @dataclass
@@ -74,17 +62,24 @@ def warm_up(settings: IndexSettings) -> None:
 
 
 class Engine:
+    """One corpus of one store: its questions, summaries and content operations."""
+
     def __init__(self, store: Store, corpus: str = DEFAULT_CORPUS,
-                 settings: IndexSettings | None = None):
+                 settings: IndexSettings | None = None, content: ContentManager | None = None):
         self.store = store
         self.corpus = corpus
         self.settings = settings or IndexSettings()
+        self.content = content or ContentManager(store, self.settings)  # changes, locked and audited
         self._loaded: LoadedVersion | None = None
         self._lock = threading.Lock()
 
     @classmethod
     def from_settings(cls, settings: IndexSettings, corpus: str | None = None) -> "Engine":
         return cls(Store(settings.index_path), corpus or settings.corpus, settings)
+
+    def for_corpus(self, corpus: str) -> "Engine":
+        """An engine for another corpus of the same store, sharing the content operations."""
+        return Engine(self.store, corpus, self.settings, self.content)
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -153,9 +148,7 @@ class Engine:
               on_progress=None, on_wait=None) -> ChangeReport:
         """Rebuild the corpus from its sources (content files and documents added by hand, see
         content.py) as a new version, locked and audited; on any error nothing changes."""
-        from index.content.operations import ContentManager  # content builds on the engine's errors
-
-        report = ContentManager(self.store, self.settings).reindex(
+        report = self.content.reindex(
             self.corpus, author, sources, on_progress=on_progress, on_wait=on_wait)
         self._loaded = None  # the next question loads the new version
         return report

@@ -4,14 +4,22 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from functools import lru_cache
 
-from index.answering import rules as answers
 from index.answering import questions
+from index.answering import rules as answers
+from index.answering.reader import (
+    SHIPPED,
+    Arbiter,
+    Candidate,
+    Reader,
+    candidate_features,
+    english_words,
+    load_reader,
+)
 from index.answering.rules import Span
+from index.answering.spelling import QuestionNormaliser
 from index.ingest.passages import Passage
-from index.answering.reader import SHIPPED, Arbiter, Candidate, Reader, candidate_features, english_words, load_reader
 from index.retrieval.bm25 import Kept, QuestionTerm, Retriever
 from index.settings import IndexSettings
-from index.answering.spelling import QuestionNormaliser
 from index.store.sqlite import Snapshot
 from index.text.tokens import Tokenizer, load_words
 

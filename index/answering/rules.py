@@ -13,13 +13,9 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
-from index.answering.extractors import chunks
-from index.answering.extractors import dates
-from index.answering.extractors import names
-from index.answering.extractors import numbers
-from index.answering.extractors import speakers
-from index.ingest.passages import Passage
+from index.answering.extractors import chunks, dates, names, numbers, speakers
 from index.answering.questions import Question
+from index.ingest.passages import Passage
 from index.retrieval.bm25 import synonym_groups
 from index.text.tokens import DEFAULT_TOKENIZER, fold, stopwords
 

@@ -5,15 +5,11 @@ import argparse
 import logging
 import sys
 
+from index.cli import content, evaluation, questions, reader, summaries
+from index.engine import Engine
+from index.errors import EngineError, StoreError
 from index.ingest.documents import ReadError
-from index.engine import Engine, EngineError
 from index.settings import IndexSettings, load_settings
-from index.store.sqlite import StoreError
-from index.cli import content
-from index.cli import evaluation
-from index.cli import questions
-from index.cli import reader
-from index.cli import summaries
 
 AREAS = (content, questions, summaries, evaluation, reader)
 

@@ -81,8 +81,8 @@ def _actor(args) -> str:
 
 def _open(args):
     """The engine (for its settings and corpus) and a content manager on the same store."""
-    from index.content.operations import ContentManager
     from index.cli import open_engine
+    from index.content.operations import ContentManager
 
     engine = open_engine(args)
     return engine, ContentManager(engine.store, engine.settings)

@@ -4,7 +4,8 @@ from __future__ import annotations
 import json
 import sys
 
-from index.engine import AskResult, EngineError, QuestionError
+from index.engine import AskResult
+from index.errors import EngineError, QuestionError
 
 
 def register(commands) -> None:

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.engine import EngineError
+from index.errors import EngineError
 
 SHARED = Path("../shared")
 OUT_OF_SCOPE = Path("eval/calibration_out_of_scope.jsonl")
@@ -44,8 +44,7 @@ def register(commands) -> None:
 
 
 def run_train(args) -> int:
-    from index.answering.reader import examples
-    from index.answering.reader import model
+    from index.answering.reader import examples, model
 
     try:
         from index.answering.reader import training

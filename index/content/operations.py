@@ -20,264 +20,36 @@ returned ChangeReport; `on_progress(documents_done, documents_total, passages_do
 """
 from __future__ import annotations
 
-import codecs
-import fcntl
 import hashlib
-import re
 import time
-import unicodedata
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
-from pathlib import Path, PurePosixPath, PureWindowsPath
+from pathlib import Path
 
-from index.ingest.documents import Block, Document, ReadError
-from index.engine import EngineError
-from index.ingest.fetching import fetch
-from index.ingest.passages import Passage, split_passages
+from index.content.audit import Audit
+from index.content.locking import change_lock
+from index.content.reports import (
+    ChangeReport,
+    DocumentEntry,
+    Progress,
+    ProgressCounter,
+    VersionEntry,
+    Waiting,
+)
+from index.content.validation import as_utf8, check_corpus, check_filename, source_files
+from index.errors import ContentError
+from index.ingest.documents import Document, ReadError
+from index.ingest.fetching import Fetched, fetch
+from index.ingest.passages import Passage, split_in_batches
 from index.ingest.reading import SUFFIXES, read_bytes, read_path
 from index.settings import IndexSettings
-from index.store.sqlite import (ADDED, AUDIT_STARTED, CONFIGURED, Snapshot, Source, Store, diff,
-                    test_pause)
+from index.store.sqlite import ADDED, CONFIGURED, Snapshot, Source, Store, diff
 
-Progress = Callable[[int, int, int], None]  # documents done, documents in all, passages done
-Waiting = Callable[[str], None]
-
-UPLOAD_SUFFIXES = (".txt", ".md", ".html")  # what the issue promises; the readers take a few more
-MAX_NAME_CHARS = 150
-CORPUS_NAME = re.compile(r"^\w[\w.-]{0,99}$")
-
-
-class ContentError(EngineError):
-    """A change refused or failed; the message says why and what to do."""
-
-
-@dataclass
-class ChangeReport:
-    corpus: str
-    action: str
-    version: int
-    documents: int  # in the new version
-    passages: int
-    documents_added: list[str] = field(default_factory=list)
-    documents_removed: list[str] = field(default_factory=list)
-    passages_added: int = 0
-    passages_removed: int = 0
-    seconds: float = 0.0
-    notes: list[str] = field(default_factory=list)  # things the user should know, e.g. a document kept as it was
-
-    def summary(self) -> str:
-        """One line for a reply, the CLI and the audit log."""
-        parts = [f"version {self.version}: {self.documents} documents, {self.passages} passages"]
-        if self.documents_added:
-            parts.append("added " + ", ".join(self.documents_added))
-        if self.documents_removed:
-            parts.append("removed " + ", ".join(self.documents_removed))
-        parts.append(f"passages +{self.passages_added}/-{self.passages_removed}")
-        return "; ".join(parts)
-
-
-@dataclass
-class DocumentEntry:
-    """A document of the live version, for /content list and autocomplete."""
-    name: str
-    title: str | None
-    origin: str  # CONFIGURED or ADDED
-    passages: int
-    characters: int
-    source: str | None  # the file, URL or upload it came from
-    added_by: str | None = None
-    added_at: float | None = None
-
-
-@dataclass
-class VersionEntry:
-    """A line of /content history: when, who, what changed."""
-    number: int
-    created_at: float
-    author: str
-    action: str
-    live: bool
-    documents_added: list[str]
-    documents_removed: list[str]
-    passages_added: int
-    passages_removed: int
-    documents: int | None  # in that version (None for versions written before this was recorded)
-    passages: int | None
-
-
-# -- checks on input ---------------------------------------------------------------------------
-
-def check_corpus(name: str) -> str:
-    if not isinstance(name, str) or not CORPUS_NAME.match(name):
-        raise ContentError(f"{name!r} is not a corpus name: use letters, digits, '.', '-' and '_' "
-                           "(up to 100, starting with a letter or digit)")
-    return name
-
-
-def check_filename(filename: str) -> tuple[str, str]:
-    """(name, reader kind) of an uploaded file's name, or ContentError: a bare, visible file name
-    with a supported suffix, nothing that could point elsewhere or hide."""
-    if not isinstance(filename, str) or not filename:
-        raise ContentError("the file has no name")
-    shown = repr(filename[:MAX_NAME_CHARS])
-    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") for ch in filename):
-        raise ContentError(f"the file name {shown} holds control characters")
-    if "/" in filename or "\\" in filename or PureWindowsPath(filename).drive:
-        raise ContentError(f"the file name {shown} is a path: give the file's own name only")
-    if filename in (".", "..") or filename.startswith("."):
-        raise ContentError(f"the file name {shown} is hidden or a directory name")
-    if filename != filename.strip():
-        raise ContentError(f"the file name {shown} begins or ends with spaces")
-    if len(filename) > MAX_NAME_CHARS:
-        raise ContentError(f"the file name is longer than {MAX_NAME_CHARS} characters")
-    suffix = PurePosixPath(filename).suffix.lower()
-    if suffix not in UPLOAD_SUFFIXES:
-        raise ContentError(f"{filename}: unsupported file type {suffix or '(none)'!r}; "
-                           f"attach a {', '.join(UPLOAD_SUFFIXES)} file")
-    return filename, SUFFIXES[suffix]
-
-
-def as_utf8(data: bytes) -> bytes:
-    """UTF-16 files (with their byte-order mark) in UTF-8, the one encoding the readers take."""
-    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
-        if data.startswith(bom):
-            try:
-                return data[len(bom):].decode(codec).encode("utf-8")
-            except UnicodeDecodeError:
-                raise ReadError("the file starts like UTF-16 text but is not valid UTF-16") from None
-    return data
-
-
-def source_files(sources: list[Path]) -> list[Path]:
-    """Every supported file under the given files and folders, in a stable order (hidden ones skipped)."""
-    files: list[Path] = []
-    for source in map(Path, sources):
-        if source.is_dir():
-            files.extend(sorted(f for f in source.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
-                                and not any(part.startswith(".") for part in f.relative_to(source).parts)))
-        elif source.is_file():
-            files.append(source)
-        else:
-            raise ReadError(f"{source}: no such file or folder")
-    seen: dict[str, Path] = {}
-    for path in files:
-        if path.name in seen:
-            raise ReadError(f"two documents are named {path.name!r}: {seen[path.name]} and {path}")
-        seen[path.name] = path
-    return files
-
-
-BLOCKS_PER_BATCH = 250
-
-
-def split_in_batches(doc: Document, max_chars: int, on_batch: Callable[[int], None] | None = None,
-                     batch_size: int = BLOCKS_PER_BATCH) -> list[Passage]:
-    """split_passages(doc), a batch of blocks at a time, calling on_batch(passages so far) between
-    batches; each batch starts with the heading in force so sections and numbering come out the same."""
-    if on_batch is None or len(doc.blocks) <= batch_size:
-        return split_passages(doc, max_chars)
-    passages: list[Passage] = []
-    heading: list[Block] = []
-    paragraphs_before = 0
-    for start in range(0, len(doc.blocks), batch_size):
-        batch = doc.blocks[start:start + batch_size]
-        part = Document(doc.name, doc.text, doc.title, doc.byline, doc.date, doc.source, heading + batch)
-        passages.extend(replace(p, paragraph=p.paragraph + paragraphs_before)
-                        for p in split_passages(part, max_chars))
-        paragraphs_before += sum(b.kind == "paragraph" for b in batch)
-        heading = [b for b in batch if b.kind == "heading"][-1:] or heading
-        on_batch(len(passages))
-    return passages
+Fetcher = Callable[..., Fetched]
 
 
 def _sha(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
-
-
-# -- the change lock -----------------------------------------------------------------------------
-
-def lock_path(store: Store, corpus: str) -> Path:
-    return store.path.with_name(f"{store.path.name}.{corpus}.lock")
-
-
-@contextmanager
-def change_lock(store: Store, corpus: str, on_wait: Waiting | None = None,
-                timeout: float | None = None) -> Iterator[None]:
-    """One change to a corpus at a time, across threads and processes. An flock is released by
-    the kernel when its holder dies, so a killed build never leaves the corpus locked."""
-    path = lock_path(store, corpus)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with open(path, "a+b") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if on_wait is not None:
-                on_wait(f"another change to corpus {corpus} is running; waiting…")
-            _wait_for_lock(handle, corpus, timeout)
-        try:
-            yield
-        finally:
-            fcntl.flock(handle, fcntl.LOCK_UN)
-
-
-def _wait_for_lock(handle, corpus: str, timeout: float | None) -> None:
-    if timeout is None:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        return
-    deadline = time.monotonic() + timeout
-    while True:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                raise ContentError(f"another change to corpus {corpus} is still running after "
-                                   f"{timeout:g} s; try again when it is done") from None
-            time.sleep(0.1)
-
-
-# -- the audit log -------------------------------------------------------------------------------
-
-class _Audit:
-    """One change's entry: written 'started' once the lock is held, then its result."""
-
-    def __init__(self, store: Store, corpus: str, actor: str, action: str, detail: str):
-        self.store, self.corpus, self.actor, self.action, self.detail = store, corpus, actor, action, detail
-        self.entry: int | None = None
-        self.result = "ok"
-
-    def started(self) -> None:
-        # Holding the lock, any other 'started' entry belongs to a process that died mid-change.
-        self.store.mark_interrupted(self.corpus)
-        self.entry = self.store.record(self.corpus, self.actor, self.action, self.detail, AUDIT_STARTED)
-
-    def finish(self, result: str) -> None:
-        if self.entry is None:
-            self.store.record(self.corpus, self.actor, self.action, self.detail, result)
-        else:
-            self.store.finish_record(self.entry, result)
-
-
-class _Counter:
-    """Progress as documents are read and split."""
-
-    def __init__(self, callback: Progress | None, total: int):
-        self.callback, self.total, self.documents, self.passages = callback, total, 0, 0
-        self._tell()
-
-    def document_done(self, passages: int) -> None:
-        self.documents += 1
-        self.passages += passages
-        self._tell()
-
-    def passages_so_far(self, in_this_document: int) -> None:
-        """Within a long document, so that a 2 MB file shows progress too."""
-        self._tell(in_this_document)
-
-    def _tell(self, extra_passages: int = 0) -> None:
-        if self.callback is not None:
-            self.callback(self.documents, self.total, self.passages + extra_passages)
 
 
 # -- the operations ------------------------------------------------------------------------------
@@ -287,10 +59,11 @@ class ContentManager:
     the actor (who asked: "discord:<user id> (<name>)", "cli:<user>") and the change's own
     arguments, and returns a ChangeReport or raises (ContentError, ReadError, FetchError)."""
 
-    def __init__(self, store: Store, settings: IndexSettings | None = None):
+    def __init__(self, store: Store, settings: IndexSettings | None = None, fetcher: Fetcher = fetch):
+        """`fetcher` gets pages for add_url: `fetch` itself, which refuses private addresses."""
         self.store = store
         self.settings = settings or IndexSettings()
-        self.allow_loopback = False  # tests only: lets add_url reach a server on 127.0.0.1
+        self.fetcher = fetcher
 
     @classmethod
     def from_settings(cls, settings: IndexSettings) -> "ContentManager":
@@ -370,20 +143,34 @@ class ContentManager:
             if not self.settings.allow_urls:
                 raise ContentError("adding a page by URL is turned off here (VERBATIM_ALLOW_URLS); "
                                    "attach the file instead")
-            page = fetch(url, timeout=self.settings.fetch_timeout_seconds,
-                         max_bytes=self.settings.fetch_max_bytes,
-                         allow_loopback=self.allow_loopback)
+            page = self.fetcher(url, timeout=self.settings.fetch_timeout_seconds,
+                                max_bytes=self.settings.fetch_max_bytes)
             check_filename(page.name)
             doc = read_bytes(page.data, page.name, page.kind, source=page.url)
             return self._add(corpus, actor, doc, page.kind, page.data, audit, on_progress, on_wait, wait_timeout)
 
-    def _add(self, corpus, actor, doc: Document, kind: str, original: bytes, audit: _Audit,
+    def check_upload(self, corpus: str, actor: str, filename: str, size: int) -> None:
+        """Refuse an upload by its name and announced size before anyone fetches it; a refusal
+        is audited like any failed change."""
+        try:
+            name, _ = check_filename(filename)
+            if size > self.max_upload_bytes:
+                raise ContentError(f"{name} is {size:,} bytes; the limit is {self.max_upload_bytes:,}")
+        except ContentError as exc:
+            self.record_failure(corpus, actor, "add", f"file {filename!r} ({size:,} bytes)", exc)
+            raise
+
+    def record_failure(self, corpus: str, actor: str, action: str, detail: str, error: Exception) -> None:
+        """Audit a change that failed before it started (a front-end could not fetch the file)."""
+        self.store.record(corpus, actor, action, detail, f"failed: {error}")
+
+    def _add(self, corpus, actor, doc: Document, kind: str, original: bytes, audit: Audit,
              on_progress, on_wait, wait_timeout) -> ChangeReport:
         with self._locked(corpus, audit, on_wait, wait_timeout):
             started = time.perf_counter()
             live = self._live_or_seed(corpus, actor, started)
             _refuse_duplicate(live, doc, corpus)
-            passages = self._split(doc, _Counter(on_progress, 1))
+            passages = self._split(doc, ProgressCounter(on_progress, 1))
             sha = _sha(original)
             sources = {**(live.sources if live else {}),
                        doc.name: Source(ADDED, kind, sha, actor, time.time())}
@@ -444,7 +231,7 @@ class ContentManager:
         if not files and not added:
             raise ReadError("no documents to index: the content files are missing or all removed, "
                             "and none was added by hand")
-        counter = _Counter(on_progress, len(files) + len(added))
+        counter = ProgressCounter(on_progress, len(files) + len(added))
         documents, passages, doc_sources = [], [], {}
         for path in files:
             doc = read_path(path)
@@ -496,8 +283,8 @@ class ContentManager:
     # -- the steps every change shares -----------------------------------------------------
 
     @contextmanager
-    def _audited(self, corpus: str, actor: str, action: str, detail: str) -> Iterator[_Audit]:
-        audit = _Audit(self.store, corpus, actor, action, detail)
+    def _audited(self, corpus: str, actor: str, action: str, detail: str) -> Iterator[Audit]:
+        audit = Audit(self.store, corpus, actor, action, detail)
         try:
             check_corpus(corpus)
             yield audit
@@ -511,15 +298,14 @@ class ContentManager:
             audit.finish(audit.result)
 
     @contextmanager
-    def _locked(self, corpus: str, audit: _Audit, on_wait, wait_timeout) -> Iterator[None]:
+    def _locked(self, corpus: str, audit: Audit, on_wait, wait_timeout) -> Iterator[None]:
         with change_lock(self.store, corpus, on_wait, wait_timeout):
             audit.started()
             yield
 
-    def _split(self, doc: Document, counter: _Counter | None = None) -> list[Passage]:
+    def _split(self, doc: Document, counter: ProgressCounter | None = None) -> list[Passage]:
         passages = split_in_batches(doc, self.settings.max_passage_chars,
                                     counter.passages_so_far if counter is not None else None)
-        test_pause()
         if counter is not None:
             counter.document_done(len(passages))
         return passages

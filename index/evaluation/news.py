@@ -13,9 +13,9 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 
-from index.settings import IndexSettings, load_settings
 from index.evaluation.corpora import text_article
 from index.evaluation.questions import holds_answer, load_questions, share
+from index.settings import IndexSettings, load_settings
 
 
 @dataclass

@@ -18,10 +18,10 @@ from dataclasses import dataclass, field
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from index.retrieval.bm25 import Retriever
-from index.settings import IndexSettings
 from index.answering.reader.examples import calibration_halves
 from index.evaluation.corpora import squad_article
+from index.retrieval.bm25 import Retriever
+from index.settings import IndexSettings
 from index.text.tokens import DEFAULT_TOKENIZER, Tokenizer, TokenizerOptions
 
 WORD = re.compile(r"\w+")

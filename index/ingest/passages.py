@@ -1,9 +1,10 @@
 """Passages: one per paragraph, long paragraphs split at sentence boundaries."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 
-from index.ingest.documents import Document
+from index.ingest.documents import Block, Document
 from index.text.sentences import sentence_spans
 
 MAX_PASSAGE_CHARS = 1200
@@ -53,3 +54,26 @@ def _paragraph_passages(doc: Document, start: int, end: int, section: str | None
         out.append(Passage(doc.name, section, paragraph, start + piece_start, start + piece_end,
                            piece, sentences))
     return out
+
+
+BLOCKS_PER_BATCH = 250
+
+
+def split_in_batches(doc: Document, max_chars: int, on_batch: Callable[[int], None] | None = None,
+                     batch_size: int = BLOCKS_PER_BATCH) -> list[Passage]:
+    """split_passages(doc), a batch of blocks at a time, calling on_batch(passages so far) between
+    batches; each batch starts with the heading in force so sections and numbering come out the same."""
+    if on_batch is None or len(doc.blocks) <= batch_size:
+        return split_passages(doc, max_chars)
+    passages: list[Passage] = []
+    heading: list[Block] = []
+    paragraphs_before = 0
+    for start in range(0, len(doc.blocks), batch_size):
+        batch = doc.blocks[start:start + batch_size]
+        part = Document(doc.name, doc.text, doc.title, doc.byline, doc.date, doc.source, heading + batch)
+        passages.extend(replace(p, paragraph=p.paragraph + paragraphs_before)
+                        for p in split_passages(part, max_chars))
+        paragraphs_before += sum(b.kind == "paragraph" for b in batch)
+        heading = [b for b in batch if b.kind == "heading"][-1:] or heading
+        on_batch(len(passages))
+    return passages

@@ -12,166 +12,29 @@ so a rebuild does not bring them back. Rolling back copies all of it.
 """
 from __future__ import annotations
 
-import hashlib
 import json
-import os
 import sqlite3
 import time
-from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.errors import StoreError
 from index.ingest.documents import Block, Document
 from index.ingest.passages import Passage
-
-SCHEMA_VERSION = 4  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies
-# (tables added; older files upgrade in place)
-DEFAULT_CORPUS = "default"
-CONFIGURED = "content"  # a document read from the configured content files
-ADDED = "added"  # a document a moderator added: its original bytes are in `originals`
-
-# Kill tests set VERBATIM_TEST_PAUSE (seconds) to widen the windows they kill a build in: it
-# waits that long after each document read and each document written. Unset, it costs nothing.
-TEST_PAUSE = float(os.environ.get("VERBATIM_TEST_PAUSE") or 0)
-
-
-def test_pause() -> None:
-    if TEST_PAUSE:
-        time.sleep(TEST_PAUSE)
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS texts (sha256 TEXT PRIMARY KEY, text TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS versions (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    corpus TEXT NOT NULL,
-    number INTEGER NOT NULL,
-    created_at REAL NOT NULL,
-    author TEXT NOT NULL,
-    action TEXT NOT NULL,
-    changes TEXT NOT NULL,
-    UNIQUE (corpus, number)
-);
-CREATE TABLE IF NOT EXISTS documents (
-    version_id INTEGER NOT NULL REFERENCES versions(id),
-    position INTEGER NOT NULL,
-    name TEXT NOT NULL,
-    sha256 TEXT NOT NULL REFERENCES texts(sha256),
-    title TEXT, byline TEXT, date TEXT, source TEXT,
-    blocks TEXT NOT NULL,
-    PRIMARY KEY (version_id, name)
-);
-CREATE TABLE IF NOT EXISTS passages (
-    version_id INTEGER NOT NULL REFERENCES versions(id),
-    position INTEGER NOT NULL,
-    document TEXT NOT NULL,
-    section TEXT,
-    paragraph INTEGER NOT NULL,
-    start INTEGER NOT NULL,
-    "end" INTEGER NOT NULL,
-    sentences TEXT NOT NULL,
-    PRIMARY KEY (version_id, position)
-);
-CREATE TABLE IF NOT EXISTS live (corpus TEXT PRIMARY KEY, version_id INTEGER NOT NULL);
-CREATE TABLE IF NOT EXISTS audit (
-    id INTEGER PRIMARY KEY AUTOINCREMENT,
-    at REAL NOT NULL,
-    corpus TEXT NOT NULL,
-    actor TEXT NOT NULL,
-    action TEXT NOT NULL,
-    detail TEXT NOT NULL,
-    result TEXT NOT NULL
-);
-CREATE TABLE IF NOT EXISTS originals (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);
-CREATE TABLE IF NOT EXISTS vectors (
-    model TEXT NOT NULL, sha256 TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, sha256)
-);
-CREATE TABLE IF NOT EXISTS word_frequencies (word TEXT PRIMARY KEY, zipf REAL NOT NULL);
-CREATE TABLE IF NOT EXISTS sources (
-    version_id INTEGER NOT NULL REFERENCES versions(id),
-    name TEXT NOT NULL,
-    origin TEXT NOT NULL,
-    kind TEXT NOT NULL,
-    original TEXT REFERENCES originals(sha256),
-    added_by TEXT,
-    added_at REAL,
-    PRIMARY KEY (version_id, name)
-);
-CREATE TABLE IF NOT EXISTS excluded (
-    version_id INTEGER NOT NULL REFERENCES versions(id),
-    name TEXT NOT NULL,
-    PRIMARY KEY (version_id, name)
-);
-"""
-
-AUDIT_STARTED = "started"  # a change still running, or killed before it could say how it ended
-
-
-class StoreError(RuntimeError):
-    pass
-
-
-@dataclass(frozen=True)
-class Version:
-    id: int
-    corpus: str
-    number: int
-    created_at: float
-    author: str
-    action: str
-    changes: dict  # documents/passages added and removed, and the like
-
-
-@dataclass(frozen=True)
-class Source:
-    """Where a document of a version came from, so that a rebuild can read it again."""
-    origin: str  # CONFIGURED or ADDED
-    kind: str  # the reader: "text", "markdown" or "html"
-    original: str | None = None  # ADDED: sha256 of its original bytes in `originals`
-    added_by: str | None = None
-    added_at: float | None = None
-
-
-@dataclass
-class Snapshot:
-    """One complete version of a corpus: what questions are answered from."""
-    version: Version
-    documents: list[Document]
-    passages: list[Passage]
-    sources: dict[str, Source] = field(default_factory=dict)  # by document name
-    excluded: frozenset[str] = frozenset()  # configured documents moderators removed
-
-    def document(self, name: str) -> Document | None:
-        return next((d for d in self.documents if d.name == name), None)
-
-    def source(self, name: str) -> Source:
-        return self.sources.get(name) or Source(CONFIGURED, kind_of(name))
-
-
-def kind_of(name: str) -> str:
-    """The reader for a file name (versions written before sources were recorded)."""
-    suffix = Path(name).suffix.lower()
-    return {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}.get(suffix, "text")
-
-
-def diff(previous: Snapshot | None, documents: list[Document], passages: list[Passage]) -> dict:
-    """What a new version changes: documents and passages added and removed."""
-    old_docs = {(d.name, d.text) for d in previous.documents} if previous else set()
-    new_docs = {(d.name, d.text) for d in documents}
-    old_passages = Counter((p.document, p.text) for p in previous.passages) if previous else Counter()
-    new_passages = Counter((p.document, p.text) for p in passages)
-    return {
-        "documents_added": sorted(name for name, _ in new_docs - old_docs),
-        "documents_removed": sorted(name for name, _ in old_docs - new_docs),
-        "passages_added": sum((new_passages - old_passages).values()),
-        "passages_removed": sum((old_passages - new_passages).values()),
-    }
-
-
-def text_hash(text: str) -> str:
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+from index.store.schema import migrate
+from index.store.snapshots import (  # noqa: F401
+    ADDED,
+    AUDIT_STARTED,
+    CONFIGURED,
+    DEFAULT_CORPUS,
+    Snapshot,
+    Source,
+    Version,
+    diff,
+    kind_of,
+    text_hash,
+)
 
 
 class Store:
@@ -193,20 +56,10 @@ class Store:
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
             if write:
-                self._migrate(conn)
+                migrate(conn, self.path)
             yield conn
         finally:
             conn.close()
-
-    def _migrate(self, conn: sqlite3.Connection) -> None:
-        conn.executescript(_SCHEMA)
-        row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-        if row is None:
-            conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
-        elif int(row[0]) > SCHEMA_VERSION:
-            raise StoreError(f"{self.path} was written by a newer Verbatim (schema {row[0]})")
-        elif int(row[0]) < SCHEMA_VERSION:  # the new tables were just created: nothing else to do
-            conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))
 
     # -- reading -------------------------------------------------------------------------
 
@@ -345,7 +198,6 @@ class Store:
                 "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (version_id, position, doc.name, sha, doc.title, doc.byline, doc.date, doc.source,
                  json.dumps([[b.kind, b.start, b.end] for b in doc.blocks])))
-            test_pause()
         conn.executemany(
             "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             [(version_id, i, p.document, p.section, p.paragraph, p.start, p.end,

@@ -12,6 +12,7 @@ from bot.handlers import Handlers
 from bot.settings import BotSettings
 from index.engine import Engine
 from index.settings import IndexSettings
+
 from .standin import ROOT, TIMEOUT, StandIn
 
 CONTENT = ROOT / "content"

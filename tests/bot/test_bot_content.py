@@ -10,8 +10,9 @@ import threading
 
 import pytest
 
-from index.content.operations import change_lock
+from index.content.locking import change_lock
 from index.engine import Engine
+
 from .standin import MANAGE_GUILD, Request
 from .test_bot_commands import is_ephemeral, no_mentions, wait_final
 

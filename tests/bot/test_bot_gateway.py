@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 
-
 async def test_login_and_ready(standin, start_bot):
     bot = await start_bot()
     assert bot.user is not None and str(bot.user.id) == standin.bot_user["id"]

@@ -6,6 +6,7 @@ import asyncio
 from bot.handlers import Handlers
 from index.engine import Engine
 from index.settings import IndexSettings
+
 from .standin import Request
 
 

@@ -8,7 +8,15 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import rendering
-from bot.rendering import CONTENT, DESCRIPTION, EMBEDS_TOTAL, FIELD_NAME, FIELD_VALUE, FOOTER, TITLE
+from bot.rendering import (
+    CONTENT,
+    DESCRIPTION,
+    EMBEDS_TOTAL,
+    FIELD_NAME,
+    FIELD_VALUE,
+    FOOTER,
+    TITLE,
+)
 from bot.replies import Fact, Quote, Reply
 
 

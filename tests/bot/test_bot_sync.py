@@ -6,6 +6,7 @@ import json
 from discord import app_commands
 
 from bot import sync
+
 from .standin import Request
 
 

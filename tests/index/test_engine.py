@@ -1,9 +1,12 @@
 """The engine end to end in-process: build, ask, refuse, and bad input changing nothing."""
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
+from index.engine import Engine
+from index.errors import NotIndexedError, QuestionError
 from index.ingest.documents import ReadError
-from index.engine import Engine, NotIndexedError, QuestionError
 from index.settings import IndexSettings
 from index.store.sqlite import Store
 from index.text.tokens import fold

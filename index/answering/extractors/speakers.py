@@ -9,7 +9,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from index.answering.extractors.names import Name, find_names, is_place, is_title, looks_like_person
+from index.answering.extractors.names import (
+    Name,
+    find_names,
+    is_place,
+    is_title,
+    looks_like_person,
+)
 from index.ingest.passages import Passage
 
 _VERBS = (r"said|says|say|saying|told|tells|asked|asks|added|adds|warned|warns|declared|declares|stated|"

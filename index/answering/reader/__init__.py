@@ -8,8 +8,20 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from index.answering.reader.arbitration import ARBITER_FILE, Arbiter, Candidate, candidate_features
-from index.answering.reader.model import SHIPPED, Reader, ReaderError, ReaderSpan, english_words, shared_reader
+from index.answering.reader.arbitration import (
+    ARBITER_FILE,
+    Arbiter,
+    Candidate,
+    candidate_features,
+)
+from index.answering.reader.model import (
+    SHIPPED,
+    Reader,
+    ReaderError,
+    ReaderSpan,
+    english_words,
+    shared_reader,
+)
 
 __all__ = ["Arbiter", "Candidate", "Reader", "ReaderError", "ReaderSpan", "SHIPPED",
            "candidate_features", "english_words", "load_reader"]

@@ -18,12 +18,21 @@ from pathlib import Path
 
 import numpy as np
 
+from index.answering.reader.arbitration import (
+    ARBITER_FILE,
+    Arbiter,
+    fit_logistic,
+    pick_threshold,
+)
+from index.answering.reader.examples import (
+    calibration_halves,
+    polnear_examples,
+    split_of,
+)
+from index.answering.reader.model import shared_reader
 from index.evaluation.corpora import squad_article, text_article
 from index.evaluation.squad import f1_score
 from index.settings import IndexSettings
-from index.answering.reader.arbitration import ARBITER_FILE, Arbiter, fit_logistic, pick_threshold
-from index.answering.reader.examples import calibration_halves, polnear_examples, split_of
-from index.answering.reader.model import shared_reader
 
 RIGHT_F1 = 0.5
 

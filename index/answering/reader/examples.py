@@ -13,7 +13,12 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from index.answering.extractors.names import find_names, is_nationality, is_place, looks_like_person
+from index.answering.extractors.names import (
+    find_names,
+    is_nationality,
+    is_place,
+    looks_like_person,
+)
 from index.answering.extractors.speakers import REPORTING_VERB
 
 DEV_SHARE = 10  # one article in DEV_SHARE (by a hash of its title) is held out for tuning, one more for tests

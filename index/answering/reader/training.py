@@ -98,7 +98,11 @@ def _tensors(batch: list[dict]):
 def fine_tune(config: TrainConfig, train: list[Example], log=print):
     """The trained PyTorch model and its tokenizer."""
     import torch
-    from transformers import AutoModelForQuestionAnswering, AutoTokenizer, get_linear_schedule_with_warmup
+    from transformers import (
+        AutoModelForQuestionAnswering,
+        AutoTokenizer,
+        get_linear_schedule_with_warmup,
+    )
 
     torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)

@@ -1,6 +1,7 @@
 """Question analysis: the kind of answer wanted, the quoted words, the noun asked about."""
 import pytest
-from hypothesis import given, strategies as st
+from hypothesis import given
+from hypothesis import strategies as st
 
 from index.answering.questions import KINDS, analyse, subject_words
 

@@ -5,7 +5,6 @@ import pytest
 from index.engine import Engine
 from index.settings import IndexSettings
 from index.store.sqlite import Store
-
 from tests.index.conftest import CONTENT
 
 # The evidence threshold these tests assume: a best passage holding under 15% of the question's

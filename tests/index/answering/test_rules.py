@@ -1,12 +1,13 @@
 """Short answers: verbatim spans of a passage, of the type the question asks for, or None."""
 import pytest
-from hypothesis import assume, given, settings, strategies as st
+from hypothesis import assume, given, settings
+from hypothesis import strategies as st
 
-from index.answering.rules import Span, find_answer
-from index.ingest.documents import ReadError
-from index.engine import Engine
-from index.ingest.passages import split_passages
 from index.answering.questions import analyse
+from index.answering.rules import Span, find_answer
+from index.engine import Engine
+from index.ingest.documents import ReadError
+from index.ingest.passages import split_passages
 from index.ingest.reading import read_text
 from index.retrieval.bm25 import Retriever
 

@@ -8,15 +8,19 @@ import subprocess
 import sys
 import threading
 import time
+from functools import partial
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
 
-from index.content.operations import ContentError, ContentManager, change_lock, check_filename
-from index.ingest.documents import ReadError
-from index.ingest.fetching import FetchError
+from index.content.locking import change_lock
+from index.content.operations import ContentManager
+from index.content.validation import check_filename
 from index.engine import Engine
+from index.errors import ContentError
+from index.ingest.documents import ReadError
+from index.ingest.fetching import FetchError, fetch
 from index.settings import IndexSettings
 from index.store.sqlite import ADDED, CONFIGURED
 
@@ -331,7 +335,7 @@ def test_add_url_fetches_and_extracts_the_article(tmp_path, content_dir, page_se
     with pytest.raises(FetchError, match="127.0.0.1, a loopback address"):
         m.add_url("default", "mod", page_server)
     assert live_number(m) == 1
-    m.allow_loopback = True  # the test-only door: the fetch and extraction path itself
+    m = ContentManager(m.store, m.settings, fetcher=partial(fetch, allow_loopback=True))  # the local page itself
     report = m.add_url("default", "mod", page_server)
     assert report.documents_added == ["127.0.0.1-lighthouse.html"]
     doc = m.store.load().document("127.0.0.1-lighthouse.html")
@@ -424,10 +428,11 @@ def test_cli_add_remove_history_rollback_list(tmp_path, content_dir):
 # -- progress inside one long document ----------------------------------------------------------
 
 def test_batched_splitting_gives_the_same_passages(tmp_path):
-    from hypothesis import given, settings as hsettings, strategies as st
+    from hypothesis import given
+    from hypothesis import settings as hsettings
+    from hypothesis import strategies as st
 
-    from index.content.operations import split_in_batches
-    from index.ingest.passages import split_passages
+    from index.ingest.passages import split_in_batches, split_passages
     from index.ingest.reading import read_bytes
 
     words = st.sampled_from("the harbour boat storm repaired council paid ferry island week".split())

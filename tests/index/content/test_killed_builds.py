@@ -1,6 +1,6 @@
 """kill -9 at any instant of a build or an add leaves the previous version live, answering, and
 the store ready for the next change. The builds run as real `python -m index` subprocesses;
-VERBATIM_TEST_PAUSE slows them (per document read and per document written inside the store's
+slow_index.py slows them (per document read and per document written inside the store's
 transaction) so the kills land where they are meant to."""
 from __future__ import annotations
 
@@ -33,12 +33,11 @@ def write_content(folder: Path, prefix: str, topic: str, detail: str) -> Path:
     return folder
 
 
-def env(pause: str | None = None) -> dict:
-    out = {**os.environ, "PYTHONPATH": str(ROOT)}
-    out.pop("VERBATIM_TEST_PAUSE", None)
-    if pause:
-        out["VERBATIM_TEST_PAUSE"] = pause
-    return out
+SLOW_INDEX = Path(__file__).with_name("slow_index.py")
+
+
+def env() -> dict:
+    return {**os.environ, "PYTHONPATH": str(ROOT)}
 
 
 def index_cmd(*args, index: Path) -> list[str]:
@@ -53,7 +52,8 @@ def run(*args, index: Path, timeout: float = 120) -> subprocess.CompletedProcess
 
 
 def start(*args, index: Path, pause: str = PAUSE) -> subprocess.Popen:
-    return subprocess.Popen(index_cmd(*args, index=index), cwd=ROOT, env=env(pause), stdout=subprocess.PIPE,
+    command = [sys.executable, str(SLOW_INDEX), pause, *args, "--index", str(index)]
+    return subprocess.Popen(command, cwd=ROOT, env=env(), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, bufsize=1)
 
 

@@ -7,8 +7,8 @@ import pytest
 
 from index.cli import main as cli_main
 from index.evaluation import summaries as evaluation
-from index.text.sentences import sentence_spans
 from index.summaries.summarise import summarize
+from index.text.sentences import sentence_spans
 
 STORIES = [
     # the highlights are the story's first three sentences: Lead-3 is perfect here

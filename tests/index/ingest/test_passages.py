@@ -1,11 +1,11 @@
 """Passages: verbatim slices with right offsets, losing and repeating no text."""
 import string
 
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index.ingest.passages import split_passages
 from index.ingest.reading import read_bytes, read_path
-
 from tests.index.conftest import ARTICLE
 
 

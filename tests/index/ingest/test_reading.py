@@ -5,7 +5,6 @@ import pytest
 
 from index.ingest.documents import ReadError
 from index.ingest.reading import read_bytes, read_path
-
 from tests.index.conftest import ARTICLE
 
 

@@ -5,7 +5,6 @@ import pytest
 
 from index.retrieval import rarity
 from index.store.sqlite import Store
-
 from tests.index.conftest import ARTICLE, ROOT
 
 

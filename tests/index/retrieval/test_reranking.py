@@ -5,13 +5,12 @@ import sys
 
 import numpy as np
 
-from index.retrieval import reranking
 from index.engine import Engine, warm_up
-from index.retrieval.reranking import EmbeddingReranker
+from index.retrieval import reranking
 from index.retrieval.bm25 import Retriever
+from index.retrieval.reranking import EmbeddingReranker
 from index.settings import IndexSettings
 from index.store.sqlite import Store
-
 from tests.index.conftest import CONTENT, ROOT
 
 # No word of the question is in any text: only meaning links it to the orchestra.

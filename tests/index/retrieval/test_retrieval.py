@@ -2,7 +2,13 @@ import numpy as np
 import pytest
 from rank_bm25 import BM25Okapi
 
-from index.retrieval.bm25 import OkapiBM25, Retriever, TermWeights, synonym_groups, with_bigrams
+from index.retrieval.bm25 import (
+    OkapiBM25,
+    Retriever,
+    TermWeights,
+    synonym_groups,
+    with_bigrams,
+)
 from index.text.tokens import DEFAULT_TOKENIZER
 
 TEXTS = [

@@ -7,10 +7,19 @@ import time
 
 import pytest
 
-from index.store import sqlite as store_module
+from index.errors import StoreError
 from index.ingest.passages import split_passages
 from index.ingest.reading import read_bytes
-from index.store.sqlite import ADDED, AUDIT_STARTED, CONFIGURED, SCHEMA_VERSION, Source, Store, StoreError
+from index.store import sqlite as store_module
+from index.store import schema
+from index.store.schema import SCHEMA_VERSION
+from index.store.sqlite import (
+    ADDED,
+    AUDIT_STARTED,
+    CONFIGURED,
+    Source,
+    Store,
+)
 
 
 def doc(name: str, text: str):
@@ -82,7 +91,8 @@ def test_a_failed_publish_changes_nothing(tmp_path):
 def test_readers_see_the_old_version_while_a_version_is_being_written(tmp_path, monkeypatch):
     store = Store(tmp_path / "x.db")
     publish(store, [A])
-    monkeypatch.setattr(store_module, "TEST_PAUSE", 0.3)  # each document written waits
+    slow_hash = store_module.text_hash
+    monkeypatch.setattr(store_module, "text_hash", lambda text: time.sleep(0.3) or slow_hash(text))  # per document written
     writer = threading.Thread(target=publish, args=(store, [A, B]))
     writer.start()
     time.sleep(0.15)  # inside the write transaction
@@ -108,7 +118,7 @@ def test_audit_entries_started_finished_and_interrupted(tmp_path):
 
 def test_a_version_1_file_is_read_and_upgraded(tmp_path):
     path = tmp_path / "old.db"
-    old_schema = store_module._SCHEMA.split("CREATE TABLE IF NOT EXISTS originals")[0]
+    old_schema = schema.SCHEMA.split("CREATE TABLE IF NOT EXISTS originals")[0]
     with sqlite3.connect(path) as conn:
         conn.executescript(old_schema)
         conn.execute("INSERT INTO meta VALUES ('schema', '1')")

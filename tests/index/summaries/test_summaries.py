@@ -8,13 +8,14 @@ import pytest
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from index.summaries import summarise as summaries
 from index.cli import main as cli_main
-from index.engine import Engine, EngineError, NotIndexedError
+from index.engine import Engine
+from index.errors import EngineError, NotIndexedError
 from index.ingest.passages import split_passages
 from index.ingest.reading import read_path, read_text
 from index.settings import IndexSettings
 from index.store.sqlite import Snapshot, Store, Version
+from index.summaries import summarise as summaries
 from index.summaries.summarise import ScopeError, summarize
 from index.text.tokens import fold
 

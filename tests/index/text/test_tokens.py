@@ -1,4 +1,11 @@
-from index.text.tokens import DEFAULT_TOKENIZER, Tokenizer, TokenizerOptions, fold, irregular_forms, stopwords
+from index.text.tokens import (
+    DEFAULT_TOKENIZER,
+    Tokenizer,
+    TokenizerOptions,
+    fold,
+    irregular_forms,
+    stopwords,
+)
 
 
 def terms(text, **off):

@@ -1,7 +1,7 @@
 """Speakers found from reporting verbs, colons, appositions and pronouns."""
+from index.answering.extractors.speakers import find_speaker
 from index.ingest.passages import split_passages
 from index.ingest.reading import read_text
-from index.answering.extractors.speakers import find_speaker
 
 
 def speaker(at_words: str, *paragraphs: str) -> str | None:

@@ -2,7 +2,12 @@
 import numpy as np
 import pytest
 
-from index.answering.reader.arbitration import Arbiter, candidate_features, fit_logistic, pick_threshold
+from index.answering.reader.arbitration import (
+    Arbiter,
+    candidate_features,
+    fit_logistic,
+    pick_threshold,
+)
 
 
 def test_logistic_fit_learns_which_feature_tells():

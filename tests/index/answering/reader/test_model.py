@@ -5,13 +5,15 @@ import subprocess
 import sys
 
 import pytest
-from hypothesis import HealthCheck, given, settings as hsettings, strategies as st
+from hypothesis import HealthCheck, given
+from hypothesis import settings as hsettings
+from hypothesis import strategies as st
 
-from index.engine import Engine, ReaderUnavailableError
 from index.answering.reader import SHIPPED, Reader, ReaderError, load_reader
+from index.engine import Engine
+from index.errors import ReaderUnavailableError
 from index.settings import IndexSettings
 from index.store.sqlite import Store
-
 from tests.index.conftest import ROOT
 
 BAKERY = ("The Qwertly Bakery was founded in 1871 by Ottilie Brann, a baker from Lubeck. "

@@ -13,7 +13,6 @@ pytest.importorskip("onnx")
 
 from index.answering.reader import Reader, examples, load_reader  # noqa: E402
 from index.answering.reader.training import default_base_model  # noqa: E402
-
 from tests.index.conftest import ROOT  # noqa: E402
 
 PARAGRAPHS = [

@@ -2,7 +2,8 @@
 import unicodedata
 
 import pytest
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from index.answering.reader import SHIPPED
 from index.answering.reader.wordpiece import WordPiece

@@ -1,0 +1,84 @@
+"""What content operations tell their callers: the report of a change, the entries of the
+document list and the history, and progress as documents are read."""
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+Progress = Callable[[int, int, int], None]  # documents done, documents in all, passages done
+Waiting = Callable[[str], None]
+
+
+@dataclass
+class ChangeReport:
+    corpus: str
+    action: str
+    version: int
+    documents: int  # in the new version
+    passages: int
+    documents_added: list[str] = field(default_factory=list)
+    documents_removed: list[str] = field(default_factory=list)
+    passages_added: int = 0
+    passages_removed: int = 0
+    seconds: float = 0.0
+    notes: list[str] = field(default_factory=list)  # things the user should know, e.g. a document kept as it was
+
+    def summary(self) -> str:
+        """One line for a reply, the CLI and the audit log."""
+        parts = [f"version {self.version}: {self.documents} documents, {self.passages} passages"]
+        if self.documents_added:
+            parts.append("added " + ", ".join(self.documents_added))
+        if self.documents_removed:
+            parts.append("removed " + ", ".join(self.documents_removed))
+        parts.append(f"passages +{self.passages_added}/-{self.passages_removed}")
+        return "; ".join(parts)
+
+
+@dataclass
+class DocumentEntry:
+    """A document of the live version, for /content list and autocomplete."""
+    name: str
+    title: str | None
+    origin: str  # CONFIGURED or ADDED
+    passages: int
+    characters: int
+    source: str | None  # the file, URL or upload it came from
+    added_by: str | None = None
+    added_at: float | None = None
+
+
+@dataclass
+class VersionEntry:
+    """A line of /content history: when, who, what changed."""
+    number: int
+    created_at: float
+    author: str
+    action: str
+    live: bool
+    documents_added: list[str]
+    documents_removed: list[str]
+    passages_added: int
+    passages_removed: int
+    documents: int | None  # in that version (None for versions written before this was recorded)
+    passages: int | None
+
+
+class ProgressCounter:
+    """Progress as documents are read and split."""
+
+    def __init__(self, callback: Progress | None, total: int):
+        self.callback, self.total, self.documents, self.passages = callback, total, 0, 0
+        self._tell()
+
+    def document_done(self, passages: int) -> None:
+        self.documents += 1
+        self.passages += passages
+        self._tell()
+
+    def passages_so_far(self, in_this_document: int) -> None:
+        """Within a long document, so that a 2 MB file shows progress too."""
+        self._tell(in_this_document)
+
+    def _tell(self, extra_passages: int = 0) -> None:
+        if self.callback is not None:
+            self.callback(self.documents, self.total, self.passages + extra_passages)

@@ -1,0 +1,76 @@
+"""Checks on what a moderator or the CLI hands in, before anything is touched: corpus names,
+uploaded file names, encodings, and the content files to read."""
+from __future__ import annotations
+
+import codecs
+import re
+import unicodedata
+from pathlib import Path, PurePosixPath, PureWindowsPath
+
+from index.errors import ContentError
+from index.ingest.documents import ReadError
+from index.ingest.reading import SUFFIXES
+
+UPLOAD_SUFFIXES = (".txt", ".md", ".html")  # what the issue promises; the readers take a few more
+MAX_NAME_CHARS = 150
+CORPUS_NAME = re.compile(r"^\w[\w.-]{0,99}$")
+
+
+def check_corpus(name: str) -> str:
+    if not isinstance(name, str) or not CORPUS_NAME.match(name):
+        raise ContentError(f"{name!r} is not a corpus name: use letters, digits, '.', '-' and '_' "
+                           "(up to 100, starting with a letter or digit)")
+    return name
+
+
+def check_filename(filename: str) -> tuple[str, str]:
+    """(name, reader kind) of an uploaded file's name, or ContentError: a bare, visible file name
+    with a supported suffix, nothing that could point elsewhere or hide."""
+    if not isinstance(filename, str) or not filename:
+        raise ContentError("the file has no name")
+    shown = repr(filename[:MAX_NAME_CHARS])
+    if any(unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Zl", "Zp") for ch in filename):
+        raise ContentError(f"the file name {shown} holds control characters")
+    if "/" in filename or "\\" in filename or PureWindowsPath(filename).drive:
+        raise ContentError(f"the file name {shown} is a path: give the file's own name only")
+    if filename in (".", "..") or filename.startswith("."):
+        raise ContentError(f"the file name {shown} is hidden or a directory name")
+    if filename != filename.strip():
+        raise ContentError(f"the file name {shown} begins or ends with spaces")
+    if len(filename) > MAX_NAME_CHARS:
+        raise ContentError(f"the file name is longer than {MAX_NAME_CHARS} characters")
+    suffix = PurePosixPath(filename).suffix.lower()
+    if suffix not in UPLOAD_SUFFIXES:
+        raise ContentError(f"{filename}: unsupported file type {suffix or '(none)'!r}; "
+                           f"attach a {', '.join(UPLOAD_SUFFIXES)} file")
+    return filename, SUFFIXES[suffix]
+
+
+def as_utf8(data: bytes) -> bytes:
+    """UTF-16 files (with their byte-order mark) in UTF-8, the one encoding the readers take."""
+    for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):
+        if data.startswith(bom):
+            try:
+                return data[len(bom):].decode(codec).encode("utf-8")
+            except UnicodeDecodeError:
+                raise ReadError("the file starts like UTF-16 text but is not valid UTF-16") from None
+    return data
+
+
+def source_files(sources: list[Path]) -> list[Path]:
+    """Every supported file under the given files and folders, in a stable order (hidden ones skipped)."""
+    files: list[Path] = []
+    for source in map(Path, sources):
+        if source.is_dir():
+            files.extend(sorted(f for f in source.rglob("*") if f.is_file() and f.suffix.lower() in SUFFIXES
+                                and not any(part.startswith(".") for part in f.relative_to(source).parts)))
+        elif source.is_file():
+            files.append(source)
+        else:
+            raise ReadError(f"{source}: no such file or folder")
+    seen: dict[str, Path] = {}
+    for path in files:
+        if path.name in seen:
+            raise ReadError(f"two documents are named {path.name!r}: {seen[path.name]} and {path}")
+        seen[path.name] = path
+    return files

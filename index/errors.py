@@ -1,0 +1,26 @@
+"""The errors the engine reports to its users as they are: each message says what happened and
+what to do. Front-ends print or reply with the message, never a traceback."""
+
+
+class EngineError(Exception):
+    """A failure to report to the user as it is."""
+
+
+class QuestionError(EngineError):
+    """The question itself is unusable: empty, too long, control characters."""
+
+
+class NotIndexedError(EngineError):
+    """Nothing is indexed for the corpus yet."""
+
+
+class ReaderUnavailableError(EngineError):
+    """The reader's model files are missing or broken (VERBATIM_READER=false answers by rules)."""
+
+
+class ContentError(EngineError):
+    """A change refused or failed; the message says why and what to do."""
+
+
+class StoreError(EngineError):
+    """The index file cannot be used: corrupt, unreadable, read-only for a change, or too new."""

@@ -1,0 +1,88 @@
+"""The tables of the SQLite store and their upgrades. Each schema version only adds tables, so an
+older file upgrades in place when it is next written."""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from index.errors import StoreError
+
+SCHEMA_VERSION = 4  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies
+# (tables added; older files upgrade in place)
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS texts (sha256 TEXT PRIMARY KEY, text TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS versions (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    corpus TEXT NOT NULL,
+    number INTEGER NOT NULL,
+    created_at REAL NOT NULL,
+    author TEXT NOT NULL,
+    action TEXT NOT NULL,
+    changes TEXT NOT NULL,
+    UNIQUE (corpus, number)
+);
+CREATE TABLE IF NOT EXISTS documents (
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES texts(sha256),
+    title TEXT, byline TEXT, date TEXT, source TEXT,
+    blocks TEXT NOT NULL,
+    PRIMARY KEY (version_id, name)
+);
+CREATE TABLE IF NOT EXISTS passages (
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    position INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    section TEXT,
+    paragraph INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    sentences TEXT NOT NULL,
+    PRIMARY KEY (version_id, position)
+);
+CREATE TABLE IF NOT EXISTS live (corpus TEXT PRIMARY KEY, version_id INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS audit (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    corpus TEXT NOT NULL,
+    actor TEXT NOT NULL,
+    action TEXT NOT NULL,
+    detail TEXT NOT NULL,
+    result TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS originals (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);
+CREATE TABLE IF NOT EXISTS vectors (
+    model TEXT NOT NULL, sha256 TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, sha256)
+);
+CREATE TABLE IF NOT EXISTS word_frequencies (word TEXT PRIMARY KEY, zipf REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS sources (
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    name TEXT NOT NULL,
+    origin TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    original TEXT REFERENCES originals(sha256),
+    added_by TEXT,
+    added_at REAL,
+    PRIMARY KEY (version_id, name)
+);
+CREATE TABLE IF NOT EXISTS excluded (
+    version_id INTEGER NOT NULL REFERENCES versions(id),
+    name TEXT NOT NULL,
+    PRIMARY KEY (version_id, name)
+);
+"""
+
+
+def migrate(conn: sqlite3.Connection, path: Path) -> None:
+    """Create what is missing; refuse a file written by a newer Verbatim."""
+    conn.executescript(SCHEMA)
+    row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
+    if row is None:
+        conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+    elif int(row[0]) > SCHEMA_VERSION:
+        raise StoreError(f"{path} was written by a newer Verbatim (schema {row[0]})")
+    elif int(row[0]) < SCHEMA_VERSION:  # the new tables were just created: nothing else to do
+        conn.execute("UPDATE meta SET value = ? WHERE key = 'schema'", (str(SCHEMA_VERSION),))

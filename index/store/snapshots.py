@@ -1,0 +1,77 @@
+"""What the store holds, as plain values: versions, where documents came from, and whole
+snapshots of a corpus; and what a new version changes."""
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from index.ingest.documents import Document
+from index.ingest.passages import Passage
+
+DEFAULT_CORPUS = "default"
+CONFIGURED = "content"  # a document read from the configured content files
+ADDED = "added"  # a document a moderator added: its original bytes are in `originals`
+AUDIT_STARTED = "started"  # a change still running, or killed before it could say how it ended
+
+
+@dataclass(frozen=True)
+class Version:
+    id: int
+    corpus: str
+    number: int
+    created_at: float
+    author: str
+    action: str
+    changes: dict  # documents/passages added and removed, and the like
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a document of a version came from, so that a rebuild can read it again."""
+    origin: str  # CONFIGURED or ADDED
+    kind: str  # the reader: "text", "markdown" or "html"
+    original: str | None = None  # ADDED: sha256 of its original bytes in `originals`
+    added_by: str | None = None
+    added_at: float | None = None
+
+
+@dataclass
+class Snapshot:
+    """One complete version of a corpus: what questions are answered from."""
+    version: Version
+    documents: list[Document]
+    passages: list[Passage]
+    sources: dict[str, Source] = field(default_factory=dict)  # by document name
+    excluded: frozenset[str] = frozenset()  # configured documents moderators removed
+
+    def document(self, name: str) -> Document | None:
+        return next((d for d in self.documents if d.name == name), None)
+
+    def source(self, name: str) -> Source:
+        return self.sources.get(name) or Source(CONFIGURED, kind_of(name))
+
+
+def kind_of(name: str) -> str:
+    """The reader for a file name (versions written before sources were recorded)."""
+    suffix = Path(name).suffix.lower()
+    return {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}.get(suffix, "text")
+
+
+def diff(previous: Snapshot | None, documents: list[Document], passages: list[Passage]) -> dict:
+    """What a new version changes: documents and passages added and removed."""
+    old_docs = {(d.name, d.text) for d in previous.documents} if previous else set()
+    new_docs = {(d.name, d.text) for d in documents}
+    old_passages = Counter((p.document, p.text) for p in previous.passages) if previous else Counter()
+    new_passages = Counter((p.document, p.text) for p in passages)
+    return {
+        "documents_added": sorted(name for name, _ in new_docs - old_docs),
+        "documents_removed": sorted(name for name, _ in old_docs - new_docs),
+        "passages_added": sum((new_passages - old_passages).values()),
+        "passages_removed": sum((old_passages - new_passages).values()),
+    }
+
+
+def text_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
