@@ -71,12 +71,12 @@ def main(argv: list[str] | None = None) -> int:
     settings: BotSettings = load_settings(BotSettings)
     index_settings: IndexSettings = load_settings(IndexSettings, **({"corpus": args.corpus} if args.corpus else {}))
     if args.console or (args.console_if_no_token and settings.token is None and args.command is None):
-        setup_logging("WARNING" if settings.log_level == "INFO" else settings.log_level)
+        setup_logging("WARNING" if index_settings.log_level == "INFO" else index_settings.log_level)
         from .console import main as console_main
         return console_main(index_settings)
     if settings.token is None:
         p.exit(2, f"{p.prog}: {NO_TOKEN}\n")
-    setup_logging(settings.log_level)
+    setup_logging(index_settings.log_level)
     import discord  # not before: `python -m bot` without a token answers at once
 
     try:

@@ -6,7 +6,7 @@ these are only what the Discord side adds. Invalid values are reported by
 """
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated
 
 from pydantic import Field, SecretStr, field_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -50,8 +50,6 @@ class BotSettings(BaseSettings):
     ask_cooldown_seconds: float = Field(default=5.0, ge=0.0, le=3600.0,
                                         validation_alias="VERBATIM_ASK_COOLDOWN_SECONDS",
                                         description="per user, between questions; 0 turns it off")
-    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
-        default="INFO", validation_alias="VERBATIM_LOG_LEVEL")
     sync_on_change: bool = Field(default=True, validation_alias="VERBATIM_SYNC_ON_CHANGE",
                                  description="at start, sync the commands if they changed since the last sync")
 
@@ -59,11 +57,6 @@ class BotSettings(BaseSettings):
     @classmethod
     def _split_ids(cls, value):
         return _ids(value)
-
-    @field_validator("log_level", mode="before")
-    @classmethod
-    def _upper(cls, value):
-        return value.upper() if isinstance(value, str) else value
 
     @field_validator("token", mode="before")
     @classmethod

@@ -1,17 +1,31 @@
 """Engine settings, from the environment and `.env` (pydantic-settings)."""
 from __future__ import annotations
 
+import difflib
 import importlib.util
+import os
+import re
 import sys
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
+from dotenv import dotenv_values
 from pydantic import Field, ValidationError, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
+
+PREFIX = "VERBATIM_"
+# The Discord front-end's own keys (bot/settings.py; a test keeps the two lists equal), so that
+# the engine's warning about unknown keys does not flag them.
+FRONT_END_KEYS = frozenset({"VERBATIM_MODERATOR_ROLE_IDS", "VERBATIM_ANSWER_CHANNEL_IDS", "VERBATIM_ANSWER_DMS",
+                            "VERBATIM_ASK_COOLDOWN_SECONDS", "VERBATIM_SYNC_ON_CHANGE"})
 
 
 class IndexSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="VERBATIM_", env_file=".env", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix=PREFIX, env_file=".env", extra="ignore")
+
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = Field(
+        default="INFO", description="logging level of the bot; the CLI and console show warnings unless DEBUG")
 
     content: list[Path] = Field(default=[Path("content")], description="files or folders to index")
     index_path: Path = Field(default=Path("data/verbatim.sqlite3"), description="the SQLite store")
@@ -54,6 +68,20 @@ class IndexSettings(BaseSettings):
     rerank_weight: float = Field(default=1.0, ge=0.0, le=5.0,
                                  description="weight of the embedding similarity against the lexical score")
 
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper(cls, value):
+        return value.upper() if isinstance(value, str) else value
+
+    @field_validator("index_path")
+    @classmethod
+    def _a_file(cls, value: Path) -> Path:
+        if not str(value).strip() or str(value) == ".":
+            raise ValueError("is empty: give the index file's path, e.g. data/verbatim.sqlite3")
+        if value.is_dir():
+            raise ValueError(f"{value} is a folder: give the index file's path inside it")
+        return value
+
     @field_validator("reader_model", "answer_threshold", mode="before")
     @classmethod
     def _empty_is_shipped(cls, value):
@@ -75,10 +103,34 @@ def settings_error(exc: ValidationError, prefix: str = "") -> str:
 
 
 def load_settings(cls=IndexSettings, **overrides):
-    """Settings, or one clear line on stderr and exit 2."""
+    """Settings, or one clear line on stderr and exit 2; a warning for each unknown key."""
+    warn_unknown_keys()
     try:
         return cls(**overrides)
     except ValidationError as exc:
         prefix = cls.model_config.get("env_prefix", "")
         print(settings_error(exc, prefix), file=sys.stderr)
-        raise SystemExit(2) from None
+    except SettingsError as exc:  # a list or other JSON value that is not JSON
+        field = re.search(r'field "(\w+)"', str(exc))
+        key = (PREFIX + field.group(1)).upper() if field else "settings"
+        print(f"invalid setting {key}: not valid JSON (a list is written [\"a\", \"b\"])", file=sys.stderr)
+    raise SystemExit(2)
+
+
+def known_keys() -> set[str]:
+    return {PREFIX + name.upper() for name in IndexSettings.model_fields} | FRONT_END_KEYS
+
+
+@lru_cache(maxsize=1)
+def warn_unknown_keys() -> list[str]:
+    """Warn, once a process, of each VERBATIM_ key in the environment or .env that no setting
+    has (a misspelt key would otherwise be ignored without a word), naming the closest real one."""
+    known = known_keys()
+    given = set(os.environ) | set(dotenv_values(".env") if Path(".env").is_file() else {})
+    warnings = []
+    for key in sorted(k for k in given if k.upper().startswith(PREFIX) and k.upper() not in known):
+        close = difflib.get_close_matches(key.upper(), known, n=1, cutoff=0.6)
+        warnings.append(f"warning: {key} is not a setting" + (f"; did you mean {close[0]}?" if close else ""))
+    for line in warnings:
+        print(line, file=sys.stderr)
+    return warnings

@@ -299,6 +299,7 @@ class ContentManager:
 
     @contextmanager
     def _locked(self, corpus: str, audit: Audit, on_wait, wait_timeout) -> Iterator[None]:
+        self.store.check_writable()  # a read-only index still answers; it refuses changes up front
         with change_lock(self.store, corpus, on_wait, wait_timeout):
             audit.started()
             yield

@@ -13,6 +13,7 @@ so a rebuild does not bring them back. Rolling back copies all of it.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Iterator
@@ -46,10 +47,40 @@ class Store:
 
     @contextmanager
     def connect(self, write: bool = False):
+        """A connection, with the file's failures as one StoreError that says what to do: a
+        corrupt file (truncated, overwritten, not an index) and a read-only one, which still
+        answers questions but refuses changes."""
         if write:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         elif not self.path.exists():
             raise StoreError(f"no index at {self.path}")
+        try:
+            conn = self._open(write)
+        except sqlite3.Error as exc:
+            raise self._explain(exc, write) from None
+        try:
+            yield conn
+        except sqlite3.DatabaseError as exc:
+            if type(exc) is sqlite3.IntegrityError:
+                raise
+            raise self._explain(exc, write) from None
+        finally:
+            conn.close()
+
+    def check_writable(self) -> None:
+        """StoreError unless a change can be written: the file (if any) and its folder writable."""
+        folder = self.path.parent if self.path.parent.exists() else Path(".")
+        if (self.path.exists() and not os.access(self.path, os.W_OK)) or not os.access(folder, os.W_OK):
+            raise self._explain(sqlite3.OperationalError("readonly"), True)
+
+    def _open(self, write: bool) -> sqlite3.Connection:
+        if not write and not os.access(self.path, os.W_OK):
+            # Read-only: WAL cannot be switched on or its shared memory made; the file is
+            # read as it is, as nobody can change it.
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?immutable=1", uri=True,
+                                   isolation_level=None)
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return conn
         conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
@@ -57,9 +88,21 @@ class Store:
             conn.execute("PRAGMA foreign_keys=ON")
             if write:
                 migrate(conn, self.path)
-            yield conn
-        finally:
+        except BaseException:
             conn.close()
+            raise
+        return conn
+
+    def _explain(self, exc: sqlite3.Error, write: bool) -> StoreError:
+        message = str(exc)
+        if "readonly" in message or (write and not os.access(self.path, os.W_OK)):
+            return StoreError(f"{self.path} is read-only: questions are answered from it, but changes "
+                              "are refused; make the file and its folder writable to change the content")
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in message:
+            return StoreError(f"{self.path} is busy: another process holds it; try again")
+        return StoreError(f"{self.path} is not a readable Verbatim index ({message}). Nothing was "
+                          f"changed. Move it aside (documents added by hand are in it) and rebuild: "
+                          f"mv {self.path} {self.path}.broken && python -m index build")
 
     # -- reading -------------------------------------------------------------------------
 

@@ -47,7 +47,7 @@ async def standin():
 def bot_settings(standin: StandIn, **overrides) -> BotSettings:
     values = dict(token=standin.token, api_base=standin.api_base, gateway_url=standin.gateway_url,
                   guild_ids=[], moderator_role_ids=[], answer_channel_ids=[], ask_cooldown_seconds=0,
-                  log_level="DEBUG", sync_on_change=False)
+                  sync_on_change=False)
     values.update(overrides)
     return BotSettings(_env_file=None, **values)
 
