@@ -51,8 +51,11 @@ test: $(TRAIN)
 bench: index
 	$(PY) -m bench
 
+# The evaluation data lives outside the repository, in ../shared (see README, Evaluation).
+EVAL_DATA ?= ../shared/eval/article_dev.jsonl
 eval: index $(DEV)
-	$(PY) -m index eval ../shared/eval/article_dev.jsonl
+	@test -f $(EVAL_DATA) || { echo "make eval: $(EVAL_DATA) is missing; the evaluation data is expected in ../shared/eval (set EVAL_DATA=FILE)"; exit 2; }
+	$(PY) -m index eval $(EVAL_DATA)
 
 clean:
 	rm -rf $(VENV) data

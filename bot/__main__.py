@@ -8,6 +8,7 @@ import logging
 import signal
 import sys
 
+from index.errors import EngineError, StoreError
 from index.settings import IndexSettings, load_settings
 
 from .settings import BotSettings
@@ -77,7 +78,8 @@ def main(argv: list[str] | None = None) -> int:
     if settings.token is None:
         p.exit(2, f"{p.prog}: {NO_TOKEN}\n")
     setup_logging(index_settings.log_level)
-    import discord  # not before: `python -m bot` without a token answers at once
+    import aiohttp  # not before: `python -m bot` without a token answers at once
+    import discord
 
     try:
         if args.command == "sync":
@@ -90,6 +92,16 @@ def main(argv: list[str] | None = None) -> int:
     except discord.PrivilegedIntentsRequired:
         log.error("VERBATIM_ANSWER_CHANNEL_IDS needs the Message Content intent: enable it for the bot "
                   "in the Discord developer portal, or clear the setting")
+        return 2
+    except (OSError, aiohttp.ClientError, discord.GatewayNotFound, discord.ConnectionClosed) as exc:
+        log.error("cannot reach Discord (%s): check the network, or DISCORD_API_BASE / DISCORD_GATEWAY_URL",
+                  str(exc) or type(exc).__name__)
+        return 2
+    except discord.HTTPException as exc:
+        log.error("Discord answered %s %s: try again later", exc.status, exc.text or "")
+        return 2
+    except (EngineError, StoreError) as exc:
+        log.error("%s", exc)
         return 2
     except KeyboardInterrupt:
         return 130

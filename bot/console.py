@@ -10,8 +10,10 @@ from __future__ import annotations
 import asyncio
 import getpass
 import logging
+import re
 import shlex
 import sys
+import threading
 import time
 from pathlib import Path
 from typing import TextIO
@@ -135,8 +137,8 @@ async def run_line(handlers: Handlers, line: str) -> Reply | None:
         return await handlers.ask(line)
     command, _, rest = line.partition(" ")
     command = command.lower()
-    if command == "/ask":
-        return await handlers.ask(rest)
+    if command == "/ask":  # "/ask question: ..." as Discord shows the option, or the bare question
+        return await handlers.ask(re.sub(r"^question:\s*", "", rest.strip(), flags=re.I))
     if command == "/summary":
         try:
             words = shlex.split(rest)
@@ -162,16 +164,34 @@ async def run_line(handlers: Handlers, line: str) -> Reply | None:
     raise UserError(f"no command {command}: try /help")
 
 
+def read_lines(stdin: TextIO) -> asyncio.Queue:
+    """The lines typed, read by a daemon thread: Ctrl-C ends the console at once, where a
+    worker thread blocked in readline() would hold the exit until Enter."""
+    loop = asyncio.get_running_loop()
+    queue: asyncio.Queue = asyncio.Queue()
+
+    def pump() -> None:
+        while True:
+            line = stdin.readline()
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+            if not line:
+                return
+
+    threading.Thread(target=pump, name="console-input", daemon=True).start()
+    return queue
+
+
 async def run(handlers: Handlers, stdin: TextIO, stdout: TextIO) -> int:
     warming = asyncio.create_task(handlers.warm_up())  # noqa: F841 - held so the task lives; loads as the first question is typed
     interactive = stdin.isatty() and stdout.isatty()
+    lines = read_lines(stdin)
     if interactive:
         stdout.write(BANNER + "\n")
     while True:
         if interactive:
             stdout.write("> ")
             stdout.flush()
-        line = await asyncio.to_thread(stdin.readline)
+        line = await lines.get()
         if not line:
             break
         if line.strip().lower() in ("/quit", "/exit"):

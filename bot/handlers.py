@@ -117,13 +117,17 @@ class Handlers:
         if summary.message:
             return Reply("summary", title=title, lead=summary.message, footer=footer)
         quotes: list[Quote] = []
+        previous = None
         for s in summary.sentences:
             doc = labels.get(s.document, s.document)
             last = quotes[-1] if quotes else None
             if last and (last.document, last.section, last.paragraph) == (doc, s.section, s.paragraph):
-                last.text = f"{last.text} {s.text}"
+                # One quote a paragraph; sentences left out between two are marked, not hidden.
+                gap = " " if s.index == previous.index + 1 else " \u2026 "
+                last.text = f"{last.text}{gap}{s.text}"
             else:
                 quotes.append(Quote(s.text, doc, s.section, s.paragraph))
+            previous = s
         return Reply("summary", title=title, quotes=quotes, footer=footer)
 
     async def sections(self, guild_id: int | None = None) -> list[str]:
@@ -284,6 +288,8 @@ def _change_reply(title: str, report: ChangeReport, waited: bool) -> Reply:
     documents = f"{report.documents}"
     if report.documents_added or report.documents_removed:
         documents += f" (+{len(report.documents_added)} / -{len(report.documents_removed)})"
+    if report.unchanged:
+        title = "Nothing changed"
     return Reply("content", title=f"{title}: content version {report.version}", lead="\n".join(lead), facts=[
         Fact("Documents", documents),
         Fact("Passages", f"{report.passages} (+{report.passages_added} / -{report.passages_removed})"),

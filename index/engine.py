@@ -71,6 +71,7 @@ class Engine:
         self.settings = settings or IndexSettings()
         self.content = content or ContentManager(store, self.settings)  # changes, locked and audited
         self._loaded: LoadedVersion | None = None
+        self._sentences: tuple[LoadedVersion, list[summaries.Sentence]] | None = None
         self._lock = threading.Lock()
 
     @classmethod
@@ -136,9 +137,18 @@ class Engine:
         loaded = self._require()
         try:
             return summaries.summarize(loaded.snapshot, sentences=sentences, chars=chars,
+                                       every=self._summary_sentences(loaded),
                                        document=document, section=section, topic=topic)
         except summaries.ScopeError as exc:
             raise EngineError(str(exc)) from None
+
+    def _summary_sentences(self, loaded: LoadedVersion) -> list[summaries.Sentence]:
+        """The live version's sentences, read once and kept with this engine's loaded version: each
+        corpus keeps its own, so questions to many corpora in turn do not evict each other's."""
+        kept = self._sentences
+        if kept is None or kept[0] is not loaded:
+            kept = self._sentences = (loaded, summaries.read_sentences(loaded.snapshot))
+        return kept[1]
 
     def documents(self) -> list[Document]:
         loaded = self.current()

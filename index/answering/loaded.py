@@ -25,9 +25,6 @@ from index.text.tokens import Tokenizer, load_words
 
 CANDIDATES = 8  # passages the answer finder looks through
 UNKNOWN_SHARE = 0.6  # measured on SQuAD v2: at 0.5, 78.6% of refusals are right; at 0.6, 81.0%
-# Of the best score. Measured: SQuAD v1.1 top-1 .851 at 0.85, .853 at 0.9, .854 never; on the
-# article, never promoting loses the evidence of one more question (15 of 17).
-PROMOTE_WITHIN = 0.9
 
 
 @lru_cache(maxsize=4)
@@ -108,13 +105,10 @@ class LoadedVersion:
         ranked, scores = prepared.ranked, prepared.scores
         if self.reader is None:
             span, refused = prepared.rule_span, not prepared.supported
-            if span is not None:
-                ranked = self._cite_answer_passage(ranked, scores, span.passage, k,
-                                                   prepared.question.described is not None)
         else:
             span, refused = self._decide(prepared)
-            if span is not None:  # the answer is always a slice of the first passage cited
-                ranked = [span.passage, *(p for p in ranked if p != span.passage)]
+        if span is not None:  # the JSON contract: the answer is a slice of the first passage cited
+            ranked = [span.passage, *(p for p in ranked if p != span.passage)]
         hits_out = [self._hit(i, scores.get(i, 0.0), span) for i in ranked[:k]]
         answer = self.passages[span.passage].text[span.start:span.end] if span else None
         return AskResult(text, prepared.question.kind, answer, refused, hits_out, self.snapshot.version.number)
@@ -160,21 +154,6 @@ class LoadedVersion:
         if best is not None and p >= show_at:
             return Span(best.passage, best.start, best.end), False
         return None, p < arbiter.refuse_at
-
-    @staticmethod
-    def _cite_answer_passage(ranked: list[int], scores: dict[int, float], answer: int, k: int,
-                             describes: bool = False) -> list[int]:
-        """Put the passage holding the answer first when retrieval scores it nearly as high as
-        the best, or when the question asks what a name is ("Who is Peskov?": every passage
-        naming him matches it as well); else keep retrieval's order, which finds the evidence more
-        often than the answer finder does. An answer outside the listed passages (a speaker named
-        in the paragraph before the quotation) is cited right after the best one."""
-        rest = [p for p in ranked if p != answer]
-        if describes or scores.get(answer, 0.0) >= PROMOTE_WITHIN * scores[ranked[0]]:
-            return [answer, *rest]
-        if answer in ranked[:k]:
-            return ranked
-        return [rest[0], answer, *rest[1:]]
 
     def supported(self, question: str, best: int) -> bool:
         """Does the content answer the question, from the best passage?

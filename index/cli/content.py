@@ -82,10 +82,9 @@ def _actor(args) -> str:
 def _open(args):
     """The engine (for its settings and corpus) and a content manager on the same store."""
     from index.cli import open_engine
-    from index.content.operations import ContentManager
 
     engine = open_engine(args)
-    return engine, ContentManager(engine.store, engine.settings)
+    return engine, engine.content
 
 
 def on_wait(message: str) -> None:
@@ -131,6 +130,11 @@ def run_build(args) -> int:
     if args.if_missing and engine.current() is not None:
         print(f"index present at {engine.store.path} (corpus {engine.corpus}); not rebuilt")
         return 0
+    if args.sources and [Path(p) for p in args.sources] != list(engine.settings.content):
+        configured = ", ".join(map(str, engine.settings.content)) or "(none)"
+        print(f"building corpus {engine.corpus} from {', '.join(map(str, args.sources))} INSTEAD OF the "
+              f"configured content ({configured}, VERBATIM_CONTENT); documents added by hand are kept. "
+              "To add documents to it, use `python -m index add`.")
     progress = ProgressDisplay()
     try:
         report = manager.reindex(engine.corpus, _actor(args), args.sources or None,

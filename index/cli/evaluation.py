@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from index.errors import EngineError
+
 
 def register(commands) -> None:
     ev = commands.add_parser("eval", help="measure answer, retrieval or summary quality")
@@ -27,6 +29,10 @@ def register(commands) -> None:
 
 
 def run_eval(args) -> int:
+    for path in (args.file, args.polnear if args.news else None):
+        if path is not None and not path.exists():
+            raise EngineError(f"{path}: no such file or folder. The evaluation data is not in the repository: "
+                              "it is expected in ../shared/eval and ../shared/train (see README, Evaluation)")
     if args.squad:
         from index.evaluation import squad
         return squad.main(args)

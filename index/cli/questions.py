@@ -38,12 +38,17 @@ def run_ask(args) -> int:
 
 def _batch(engine, k: int | None) -> int:
     engine.stats()  # fails early, once, when nothing is indexed
-    for line in sys.stdin:
-        question = line.rstrip("\n")
+    for number, raw in enumerate(sys.stdin.buffer, 1):
         try:
-            out = engine.ask(question, k=k).to_json()
-        except QuestionError as exc:
-            out = {"question": question, "error": str(exc)}
+            question = raw.decode("utf-8").rstrip("\r\n")
+        except UnicodeDecodeError:  # answered with an error line, the output staying valid UTF-8
+            question = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+            out = {"question": question, "error": f"line {number} is not UTF-8 text: save the questions as UTF-8"}
+        else:
+            try:
+                out = engine.ask(question, k=k).to_json()
+            except QuestionError as exc:
+                out = {"question": question, "error": str(exc)}
         print(json.dumps(out, ensure_ascii=False), flush=True)
     return 0
 

@@ -214,12 +214,20 @@ class ContentManager:
         detail = "from " + (", ".join(map(str, paths)) or "(no files)")
         with self._audited(corpus, actor, "reindex", detail) as audit:
             files = source_files(paths)  # a missing folder fails here, before any waiting
+            self._check_sizes(files)
             with self._locked(corpus, audit, on_wait, wait_timeout):
                 started = time.perf_counter()
                 live = self.store.load(corpus)
                 report = self._rebuild(corpus, actor, "reindex", live, files, on_progress, started)
             audit.result = report.summary()
             return report
+
+    def _check_sizes(self, files: list[Path]) -> None:
+        limit = self.max_upload_bytes
+        for path in files:
+            size = path.stat().st_size
+            if size > limit:
+                raise ContentError(f"{path} is {size:,} bytes; the limit is {limit:,} (VERBATIM_MAX_UPLOAD_BYTES)")
 
     def _rebuild(self, corpus, actor, action: str, live: Snapshot | None, files: list[Path], on_progress,
                  started: float) -> ChangeReport:
@@ -243,6 +251,10 @@ class ContentManager:
             documents.append(self._reread(doc, source, notes))
             doc_sources[doc.name] = source
             passages.extend(self._split(documents[-1], counter))
+        if live is not None and _unchanged(live, documents, passages, doc_sources):
+            return ChangeReport(corpus, action, live.version.number, len(documents), len(passages),
+                                seconds=time.perf_counter() - started, unchanged=True,
+                                notes=[*notes, f"nothing changed: version {live.version.number} stays live"])
         report = self._publish(corpus, actor, action, live, documents, passages, doc_sources,
                                excluded, started)
         report.notes = notes
@@ -349,6 +361,15 @@ class ContentManager:
         if not files:
             return None
         return None, self._rebuild(corpus, actor, "create from the content files", None, files, None, started)
+
+
+def _unchanged(live: Snapshot, documents: list[Document], passages: list[Passage],
+               sources: dict[str, Source]) -> bool:
+    """Would a rebuild publish what is live already? Then it makes no new version."""
+    return ([(d.name, d.text, d.title) for d in documents] == [(d.name, d.text, d.title) for d in live.documents]
+            and [(p.document, p.start, p.end) for p in passages] == [(p.document, p.start, p.end) for p in live.passages]
+            and {n: (s.origin, s.kind) for n, s in sources.items()}
+            == {n: (s.origin, s.kind) for n, s in live.sources.items()})
 
 
 def _refuse_duplicate(live: Snapshot | None, doc: Document, corpus: str) -> None:

@@ -22,6 +22,7 @@ class ChangeReport:
     passages_removed: int = 0
     seconds: float = 0.0
     notes: list[str] = field(default_factory=list)  # things the user should know, e.g. a document kept as it was
+    unchanged: bool = False  # nothing to change: no new version was made
 
     def summary(self) -> str:
         """One line for a reply, the CLI and the audit log."""

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import math
 import re
-import threading
 from collections import Counter
 from dataclasses import asdict, dataclass, field
 
@@ -41,6 +40,7 @@ class SummarySentence:
     document: str
     section: str | None
     paragraph: int
+    index: int  # position among its document's sentences: consecutive ones were adjacent
 
 
 @dataclass
@@ -50,7 +50,8 @@ class Summary:
     message: str | None = None  # said instead of sentences, e.g. when a topic is not covered
 
     def to_json(self) -> dict:
-        data = {"scope": self.scope, "sentences": [asdict(s) for s in self.sentences]}
+        data = {"scope": self.scope,
+                "sentences": [{k: v for k, v in asdict(s).items() if k != "index"} for s in self.sentences]}
         if self.message:
             data["message"] = self.message
         return data
@@ -73,7 +74,7 @@ class Sentence:
     quoted: float  # share of its characters inside quotation marks
 
     def output(self) -> SummarySentence:
-        return SummarySentence(self.text, self.document, self.section, self.paragraph)
+        return SummarySentence(self.text, self.document, self.section, self.paragraph, self.index)
 
 
 # Words that, opening a sentence, point back at the one before: pronouns and connectives.
@@ -201,22 +202,6 @@ def read_sentences(snapshot: Snapshot) -> list[Sentence]:
                                 quoted / len(text)))
             index += 1
     return out
-
-
-_cache_lock = threading.Lock()
-_cache: tuple[Snapshot, list[Sentence]] | None = None
-
-
-def sentences_of(snapshot: Snapshot) -> list[Sentence]:
-    """read_sentences, kept for the last snapshot asked about (the live one, nearly always)."""
-    global _cache
-    cached = _cache
-    if cached is not None and cached[0] is snapshot:
-        return cached[1]
-    sentences = read_sentences(snapshot)
-    with _cache_lock:
-        _cache = (snapshot, sentences)
-    return sentences
 
 
 # -- scope -----------------------------------------------------------------------------------------
@@ -391,10 +376,11 @@ def select(sentences: list[Sentence], scores: list[float], in_scope: list[bool],
 
 def summarize(snapshot: Snapshot, sentences: int | None = DEFAULT_SENTENCES, chars: int | None = None,
               document: str | None = None, section: str | None = None,
-              topic: str | None = None) -> Summary:
+              topic: str | None = None, every: list[Sentence] | None = None) -> Summary:
     """The best sentences of the scope, verbatim and in order, within `sentences` and `chars`.
 
-    With neither length given, three sentences. With only `chars`, as many as fit.
+    With neither length given, three sentences. With only `chars`, as many as fit. `every` is
+    read_sentences(snapshot), when the caller keeps it with the loaded version.
     """
     if sentences is None and chars is None:
         sentences = DEFAULT_SENTENCES
@@ -405,7 +391,7 @@ def summarize(snapshot: Snapshot, sentences: int | None = DEFAULT_SENTENCES, cha
     if topic is not None and not topic.strip():
         raise ScopeError("the topic is empty: name what to summarise, e.g. \u201cTurkey\u201d")
 
-    every = sentences_of(snapshot)
+    every = read_sentences(snapshot) if every is None else every
     in_scope = [True] * len(every)
     scope = []
     where = "the content"

@@ -21,8 +21,9 @@ def test_build_reports_what_changed(engine):
     first = engine.build()
     assert (first.version, first.documents, first.passages) == (1, 1, 40)
     assert first.passages_added == 40 and first.passages_removed == 0
-    again = engine.build()
-    assert again.version == 2 and again.passages_added == again.passages_removed == 0
+    again = engine.build()  # nothing changed: no new version
+    assert again.unchanged and again.version == 1 and again.passages_added == again.passages_removed == 0
+    assert [v.number for v in engine.store.history()] == [1]
 
 
 @pytest.mark.parametrize("question, error", [

@@ -150,7 +150,11 @@ def test_a_file_over_the_limit_is_refused(tmp_path, content_dir):
     class Small(Settings):
         max_upload_bytes: int = 100
     m = ContentManager.from_settings(Small(index_path=tmp_path / "s.db", content=[content_dir], _env_file=None))
-    m.reindex("default", "op")
+    with pytest.raises(ContentError, match=r"\.txt is \d+ bytes; the limit is 100"):
+        m.reindex("default", "op")  # a build keeps the limit too
+    assert m.store.load() is None
+    ContentManager(m.store, Settings(index_path=m.store.path, content=[content_dir], _env_file=None)).reindex(
+        "default", "op")
     with pytest.raises(ContentError, match="is 101 bytes; the limit is 100"):
         m.add_file("default", "mod", "big.txt", b"x" * 101)
     assert live_number(m) == 1

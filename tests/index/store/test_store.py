@@ -10,8 +10,8 @@ import pytest
 from index.errors import StoreError
 from index.ingest.passages import split_passages
 from index.ingest.reading import read_bytes
-from index.store import sqlite as store_module
 from index.store import schema
+from index.store import sqlite as store_module
 from index.store.schema import SCHEMA_VERSION
 from index.store.sqlite import (
     ADDED,
