@@ -15,6 +15,7 @@ from index.ingest.passages import split_passages
 from index.ingest.reading import read_path, read_text
 from index.settings import IndexSettings
 from index.store.sqlite import Snapshot, Store, Version
+from index.summaries import sentences
 from index.summaries import summarise as summaries
 from index.summaries.summarise import ScopeError, summarize
 from index.text.tokens import fold
@@ -277,11 +278,11 @@ def test_sentence_terms_are_the_tokenizers(article):
 
 
 def test_sentences_found_by_the_quote_reader():
-    assert summaries.read_quotes("\u201cWe know where to look.", None)[0] == "double"
-    assert summaries.read_quotes("We know how,\u201d she said.", "double")[0] is None
-    assert summaries.read_quotes("Putin's men and the players' union met.", None)[0] is None
-    assert summaries.read_quotes("He said 'I want her gone,' it emerged.", None)[0] is None
-    assert summaries.read_quotes('It was "good," he said.', None) == (None, len('"good,"'))
+    assert sentences.read_quotes("\u201cWe know where to look.", None)[0] == "double"
+    assert sentences.read_quotes("We know how,\u201d she said.", "double")[0] is None
+    assert sentences.read_quotes("Putin's men and the players' union met.", None)[0] is None
+    assert sentences.read_quotes("He said 'I want her gone,' it emerged.", None)[0] is None
+    assert sentences.read_quotes('It was "good," he said.', None) == (None, len('"good,"'))
 
 
 @pytest.mark.parametrize("text, leans", [
@@ -295,7 +296,7 @@ def test_sentences_found_by_the_quote_reader():
     ("Hezbollah denied the claim.", False),
 ])
 def test_leaning_sentences(text, leans):
-    assert summaries.leans_on_previous(text) is leans
+    assert sentences.leans_on_previous(text) is leans
 
 
 # -- property-based: any content, any length -------------------------------------------------------
