@@ -5,8 +5,8 @@ import discord
 from discord import app_commands
 
 from ..permissions import moderator_only
-from . import answers_here, respond
 from .changes import actor, run_change
+from .common import answers_here, respond
 
 
 @app_commands.command(name="reindex", description="Rebuild this server's content from its sources (moderators).")

@@ -10,7 +10,7 @@ from discord import app_commands
 from .. import rendering
 from ..errors import user_message
 from ..replies import Reply
-from . import answers_here, respond
+from .common import answers_here, respond
 
 log = logging.getLogger(__name__)
 

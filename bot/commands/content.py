@@ -12,8 +12,8 @@ from discord import app_commands
 from ..attachments import download
 from ..handlers import UserError
 from ..permissions import moderator_only
-from . import respond
 from .changes import actor, run_change
+from .common import respond
 
 content = app_commands.Group(name="content", description="The documents questions are answered from (moderators).",
                              default_permissions=discord.Permissions(manage_guild=True), guild_only=True)

@@ -5,7 +5,7 @@ import discord
 from discord import app_commands
 
 from ..handlers import SUMMARY_SENTENCES
-from . import answers_here, respond
+from .common import answers_here, respond
 
 LOW, HIGH = SUMMARY_SENTENCES
 

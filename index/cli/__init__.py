@@ -6,10 +6,8 @@ import logging
 import sys
 
 from index.cli import content, evaluation, questions, reader, summaries
-from index.engine import Engine
 from index.errors import EngineError, StoreError
 from index.ingest.documents import ReadError
-from index.settings import IndexSettings, load_settings
 
 AREAS = (content, questions, summaries, evaluation, reader)
 
@@ -20,18 +18,6 @@ def parser() -> argparse.ArgumentParser:
     for area in AREAS:
         area.register(commands)
     return root
-
-
-def add_index_options(command: argparse.ArgumentParser) -> None:
-    """--index and --corpus, shared by every command that opens the store."""
-    command.add_argument("--index", metavar="PATH", help="the SQLite store (default: VERBATIM_INDEX_PATH)")
-    command.add_argument("--corpus", metavar="NAME", help="which corpus (default: VERBATIM_CORPUS)")
-
-
-def open_engine(args: argparse.Namespace) -> Engine:
-    overrides = {"index_path": args.index} if getattr(args, "index", None) else {}
-    settings: IndexSettings = load_settings(IndexSettings, **overrides)
-    return Engine.from_settings(settings, corpus=getattr(args, "corpus", None))
 
 
 def main(argv: list[str] | None = None) -> int:

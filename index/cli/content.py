@@ -13,7 +13,7 @@ BAR_WIDTH = 30
 
 
 def register(commands) -> None:
-    from index.cli import add_index_options
+    from index.cli.common import add_index_options
 
     build = commands.add_parser("build", help="rebuild a corpus from its sources: the content files "
                                 "(default: the configured content) and the documents added by hand")
@@ -63,7 +63,7 @@ def register(commands) -> None:
 
 
 def _change_options(command) -> None:
-    from index.cli import add_index_options
+    from index.cli.common import add_index_options
 
     add_index_options(command)
     command.add_argument("--actor", default=None, metavar="WHO",
@@ -81,7 +81,7 @@ def _actor(args) -> str:
 
 def _open(args):
     """The engine (for its settings and corpus) and a content manager on the same store."""
-    from index.cli import open_engine
+    from index.cli.common import open_engine
 
     engine = open_engine(args)
     return engine, engine.content
@@ -231,7 +231,7 @@ def run_audit(args) -> int:
 
 
 def run_stats(args) -> int:
-    from index.cli import open_engine
+    from index.cli.common import open_engine
 
     stats = open_engine(args).stats()
     if args.json:

@@ -9,7 +9,7 @@ from index.errors import EngineError, QuestionError
 
 
 def register(commands) -> None:
-    from index.cli import add_index_options
+    from index.cli.common import add_index_options
 
     ask = commands.add_parser("ask", help="answer a question from the index")
     ask.add_argument("question", nargs="?", help="the question (or use --batch)")
@@ -22,7 +22,7 @@ def register(commands) -> None:
 
 
 def run_ask(args) -> int:
-    from index.cli import open_engine
+    from index.cli.common import open_engine
 
     engine = open_engine(args)
     if args.k is not None and not 1 <= args.k <= 50:

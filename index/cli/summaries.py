@@ -16,7 +16,7 @@ def positive(text: str) -> int:
 
 
 def register(commands) -> None:
-    from index.cli import add_index_options
+    from index.cli.common import add_index_options
 
     summary = commands.add_parser("summary", help="summarise the content in its own sentences")
     length = summary.add_mutually_exclusive_group()
@@ -32,7 +32,7 @@ def register(commands) -> None:
 
 
 def run_summary(args) -> int:
-    from index.cli import open_engine
+    from index.cli.common import open_engine
 
     engine = open_engine(args)
     result = engine.summary(sentences=args.sentences if args.chars is None else None, chars=args.chars,

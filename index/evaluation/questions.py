@@ -76,7 +76,7 @@ def score(engine, items: list[dict]) -> Report:
 
 
 def main(args) -> int:
-    from index.cli import open_engine
+    from index.cli.common import open_engine
 
     report = score(open_engine(args), load_questions(args.file))
     figures = report.figures()

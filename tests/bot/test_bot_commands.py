@@ -170,9 +170,9 @@ async def test_exception_in_a_command_becomes_an_ephemeral_error(standin, start_
 
 
 async def test_exception_after_defer_is_followed_up(standin, start_bot, monkeypatch):
-    import bot.commands
+    from bot.commands import common
 
-    monkeypatch.setattr(bot.commands, "DEFER_AFTER", 0.1)
+    monkeypatch.setattr(common, "DEFER_AFTER", 0.1)
     bot = await start_bot()
 
     async def slow_then_broken(*args, **kwargs):
