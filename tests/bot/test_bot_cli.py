@@ -5,6 +5,8 @@ import asyncio
 import contextlib
 import json
 import os
+import signal
+import socket
 import subprocess
 import sys
 
@@ -130,3 +132,31 @@ def test_console_content_commands(index_settings, tmp_path):
     assert store.live_version("default").number == Store(index_settings.index_path).live_version("default").number
     results = [e["result"] for e in store.audit_log("console-test")]
     assert sum(r.startswith("failed: ") for r in results) == 2  # the duplicate and the empty file
+
+
+def test_an_unreachable_discord_is_one_line_exit_2(index_settings, tmp_path):
+    with socket.socket() as closed:  # a port nobody listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    env = env_for(index_settings, DISCORD_TOKEN="a.b.c", DISCORD_API_BASE=f"http://127.0.0.1:{port}/api/v10")
+    done = run_bot([], env, tmp_path)
+    assert done.returncode == 2
+    assert "Traceback" not in done.stderr
+    errors = [line for line in done.stderr.splitlines() if " ERROR " in line]
+    assert len(errors) == 1 and "cannot reach Discord" in errors[0] and "DISCORD_API_BASE" in errors[0]
+
+
+def test_ctrl_c_ends_the_console_at_once(index_settings, tmp_path):
+    """No waiting for Enter: the prompt's reader must not hold the exit."""
+    console = subprocess.Popen([sys.executable, "-m", "bot", "--console"], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                               env=env_for(index_settings), cwd=tmp_path)
+    try:
+        console.stdin.write("How many people died in the Paris attacks?\n")
+        console.stdin.flush()
+        first = console.stdout.readline()
+        assert first.startswith("Answer:"), first  # the console is up and answering
+        console.send_signal(signal.SIGINT)
+        assert console.wait(timeout=10) == 130  # stdin is still open: nothing else could end it
+    finally:
+        console.kill()

@@ -8,6 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import rendering
+from bot.handlers import Handlers
 from bot.rendering import (
     CONTENT,
     DESCRIPTION,
@@ -18,6 +19,7 @@ from bot.rendering import (
     TITLE,
 )
 from bot.replies import Fact, Quote, Reply
+from index.settings import IndexSettings
 
 
 def within_limits(embed: discord.Embed) -> None:
@@ -121,3 +123,21 @@ def test_any_text_fits(passage, title, at, length):
     refusal = Reply("refusal", title=title or None, lead="The content does not say.",
                     quote_label="Closest passage:", quotes=quotes[:1])
     within_limits(rendering.embed(refusal))
+
+
+async def test_a_summary_quote_marks_the_sentences_it_leaves_out(tmp_path):
+    """Two sentences of one paragraph that are not adjacent are one quote with an ellipsis
+    between them; adjacent ones are joined as the text has them."""
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "orchard.txt").write_text(
+        "Orchard news\n\nThe Halvorsen orchard grew 40 tonnes of pears this autumn. The weather was dry "
+        "in the valley. Rain came late to the hills. Halvorsen pears were sold in 12 towns.\n")
+    settings = IndexSettings(_env_file=None, index_path=tmp_path / "i.db", content=[tmp_path / "c"])
+    handlers = Handlers(settings)
+    handlers.engine.build()
+    reply = await handlers.summary(topic="Halvorsen pears")
+    [quote] = reply.quotes
+    assert quote.text == ("The Halvorsen orchard grew 40 tonnes of pears this autumn. \u2026 "
+                          "Halvorsen pears were sold in 12 towns.")
+    whole = await handlers.summary(sentences=4)
+    assert "\u2026" not in whole.quotes[0].text and "dry in the valley. Rain came" in whole.quotes[0].text

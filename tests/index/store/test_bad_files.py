@@ -1,0 +1,103 @@
+"""A corrupt, truncated or read-only index file: one clear line naming the file and what to do,
+exit 2, and the file left exactly as it was."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from index.errors import StoreError
+from index.store.sqlite import Store
+from tests.index.cli.test_cli import run
+from tests.index.conftest import CONTENT, ROOT
+
+MADE_UP = ("Ferry report\n\nThe Lindqvist ferry carried 412 passengers on its first crossing in March.\n\n"
+           "Captain Mira Osei said the new route would run twice a day.\n")
+
+
+@pytest.fixture
+def built(tmp_path):
+    content = tmp_path / "content"
+    content.mkdir()
+    (content / "ferry.txt").write_text(MADE_UP)
+    index = tmp_path / "data" / "index.sqlite3"
+    done = run("build", str(content), index=index)
+    assert done.returncode == 0, done.stderr
+    return index
+
+
+def damaged(built, how: str):
+    data = built.read_bytes()
+    if how == "truncated":
+        built.write_bytes(data[: len(data) // 3])
+    else:
+        built.write_bytes(b"this is not a database at all\n" * 200)
+    return built.read_bytes()
+
+
+@pytest.mark.parametrize("how", ["truncated", "garbage"])
+@pytest.mark.parametrize("command", [("ask", "How many passengers?"), ("stats",), ("build", "--if-missing"),
+                                     ("add", str(CONTENT / "putin-anti-terror-coalition-2015-11-16.txt"))])
+def test_a_damaged_index_is_one_line_and_left_as_it_was(built, how, command):
+    before = damaged(built, how)
+    done = run(*command, index=built)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr
+    assert str(built) in lines[0] and "not a readable Verbatim index" in lines[0]
+    assert "python -m index build" in lines[0]  # the way out
+    assert built.read_bytes() == before
+
+
+def test_store_error_names_the_file_in_process(built):
+    damaged(built, "garbage")
+    with pytest.raises(StoreError, match="not a readable Verbatim index"):
+        Store(built).load()
+
+
+def as_another_user() -> list[str]:
+    """Root writes read-only files anyway: the read-only test runs its commands as nobody."""
+    if os.geteuid() != 0:
+        return []
+    if shutil.which("setpriv") is None:
+        pytest.skip("running as root without setpriv: a read-only file cannot be made")
+    return ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+
+
+def test_a_read_only_index_answers_and_refuses_changes(built):
+    # A folder of its own that another user can reach (pytest's own are private to this one).
+    home = Path(tempfile.mkdtemp(prefix="verbatim-ro-"))
+    folder = home / "data"
+    folder.mkdir()
+    built = Path(shutil.copy(built, folder / built.name))  # the checkpointed file alone
+    before = built.read_bytes()
+    os.chmod(home, 0o755)
+    os.chmod(built, 0o444)
+    os.chmod(folder, 0o555)
+    tmp_path = home
+    try:
+        prefix = as_another_user()
+        env = {**os.environ, "PYTHONPATH": str(ROOT), "HOME": str(tmp_path)}
+
+        def index(*args):
+            return subprocess.run([*prefix, sys.executable, "-m", "index", *args, "--index", str(built)],
+                                  cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+
+        asked = index("ask", "--json", "How many passengers did the ferry carry?")
+        assert asked.returncode == 0, asked.stderr
+        assert "412" in asked.stdout
+        added = index("add", str(CONTENT / "putin-anti-terror-coalition-2015-11-16.txt"))
+        assert added.returncode == 2
+        errors = [line for line in added.stderr.splitlines() if line.startswith("error:")]
+        assert len(errors) == 1 and "read-only" in errors[0] and str(built) in errors[0]
+        assert "Traceback" not in added.stderr
+    finally:
+        os.chmod(folder, 0o755)
+        os.chmod(built, 0o644)
+    assert built.read_bytes() == before
+    shutil.rmtree(home)
