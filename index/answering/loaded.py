@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 from index.answering import questions
 from index.answering import rules as answers
@@ -85,6 +85,11 @@ class LoadedVersion:
                                              english_words(settings.reader_model or SHIPPED))
         self._labels = {d.name: d.label for d in snapshot.documents}
 
+    @cached_property
+    def rule_weights(self) -> answers.CorpusWeights:
+        """The rules' corpus statistics, worked out on the first question and kept with this version."""
+        return answers.corpus_weights(self.passages)
+
     @property
     def passages(self) -> list[Passage]:
         return self.snapshot.passages
@@ -96,7 +101,7 @@ class LoadedVersion:
         hits = self.retriever.search(asked, k=max(k, CANDIDATES))
         ranked = [h.index for h in hits]
         supported = bool(ranked) and self.supported(asked, ranked[0])
-        rule_span = answers.find_answer(question, self.passages, ranked) if supported else None
+        rule_span = answers.find_answer(question, self.passages, ranked, self.rule_weights) if supported else None
         return Prepared(asked, question, ranked, {h.index: h.score for h in hits}, supported, rule_span)
 
     def ask(self, text: str, k: int) -> AskResult:

@@ -8,7 +8,6 @@ is always an offset pair into a passage, and no span comes back when no candidat
 """
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 
 from index.answering.extractors import speakers
@@ -22,7 +21,7 @@ from index.answering.finders import (
 )
 from index.answering.questions import Question
 from index.ingest.passages import Passage
-from index.retrieval.bm25 import synonym_groups
+from index.retrieval.bm25 import idf, synonym_groups
 from index.text.tokens import DEFAULT_TOKENIZER, fold
 
 SENTENCES_LOOKED_AT = 6  # the best sentences whose candidates compete
@@ -41,23 +40,26 @@ class Span:
     end: int
 
 
-def find_answer(question: Question, passages: list[Passage], ranked: list[int]) -> Span | None:
+def find_answer(question: Question, passages: list[Passage], ranked: list[int],
+                weights: CorpusWeights | None = None) -> Span | None:
     """The answer span, looked for in the ranked passages first; None where none is found.
 
     `passages` is the whole corpus in document order (for context: quotes running over several
     paragraphs, pronouns naming the last person mentioned); `ranked` holds the indices of the
-    retrieved passages, best first.
+    retrieved passages, best first; `weights` is corpus_weights(passages), which a loaded
+    version keeps.
     """
     ranked = [i for i in ranked if 0 <= i < len(passages)]
     if not ranked or not question.terms:
         return None
+    weights = weights or corpus_weights(passages)
     if question.kind == "who_said":
-        return _who_said(question, passages, ranked)
+        return _who_said(question, passages, ranked, weights)
     if question.described:  # every mention may say what it is: the first often does, in full
-        sentences = _best_sentences(question, question.terms, passages, ranked, DESCRIBING_SENTENCES)
+        sentences = _best_sentences(question, question.terms, passages, ranked, weights, DESCRIBING_SENTENCES)
         finder = describe
     else:
-        sentences = _best_sentences(question, question.terms, passages, ranked)
+        sentences = _best_sentences(question, question.terms, passages, ranked, weights)
         finder = FINDERS.get(question.kind, beside_target)
     best: tuple[float, Span] | None = None
     for sentence in sentences:
@@ -75,36 +77,25 @@ def find_answer(question: Question, passages: list[Passage], ranked: list[int]) 
 # -- sentences -----------------------------------------------------------------------------------
 
 @dataclass(frozen=True)
-class _Weights:
+class CorpusWeights:
     """Inverse document frequency of each term over the whole corpus, and each passage's terms."""
-    passages: list[Passage]
     idf: dict[str, float]
     unseen: float  # the idf of a term no passage holds
     spans: list[list[tuple[int, int, str]]]
 
 
-_weights: _Weights | None = None  # for the last corpus seen: replaced whole, so threads never see half
-
-
-def _weights_of(passages: list[Passage]) -> _Weights:
-    global _weights
-    cached = _weights
-    if cached is not None and cached.passages is passages:
-        return cached
+def corpus_weights(passages: list[Passage]) -> CorpusWeights:
     spans = [DEFAULT_TOKENIZER.spans(p.text) for p in passages]
     df: dict[str, int] = {}
     for terms in spans:
         for term in {t for _, _, t in terms}:
             df[term] = df.get(term, 0) + 1
     n = len(passages)
-    idf = {t: math.log(1 + (n - f + 0.5) / (f + 0.5)) for t, f in df.items()}
-    _weights = _Weights(passages, idf, math.log(1 + (n + 0.5) / 0.5), spans)
-    return _weights
+    return CorpusWeights({t: idf(n, f) for t, f in df.items()}, idf(n, 0), spans)
 
 
 def _best_sentences(question: Question, terms: tuple[str, ...], passages: list[Passage],
-                    ranked: list[int], limit: int = SENTENCES_LOOKED_AT) -> list[ScoredSentence]:
-    weights = _weights_of(passages)
+                    ranked: list[int], weights: CorpusWeights, limit: int = SENTENCES_LOOKED_AT) -> list[ScoredSentence]:
     wanted = {t: weights.idf.get(t, weights.unseen) for t in terms}
     related = {}
     groups = synonym_groups(DEFAULT_TOKENIZER)
@@ -160,11 +151,11 @@ def _distance(text: str, sentence: ScoredSentence, candidate: Candidate) -> int:
 
 # -- who said -------------------------------------------------------------------------------------
 
-def _who_said(question: Question, passages: list[Passage], ranked: list[int]) -> Span | None:
+def _who_said(question: Question, passages: list[Passage], ranked: list[int], weights: CorpusWeights) -> Span | None:
     """Find the quoted or reported words, then the speaker that the text gives them."""
     said = DEFAULT_TOKENIZER.terms(question.quote) if question.quote else []
     terms = tuple(dict.fromkeys(said)) or question.terms
-    for sentence in _best_sentences(question, terms, passages, ranked, limit=3):
+    for sentence in _best_sentences(question, terms, passages, ranked, weights, limit=3):
         at = _quote_position(question, passages[sentence.passage], sentence)
         found = speakers.find_speaker(passages, sentence.passage, at)
         if found is not None:

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 from bisect import bisect_left
+from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
@@ -37,17 +38,14 @@ NAME_PREFIX = 4  # a name counts as mentioned by a term sharing its first letter
 RARITY_WEIGHT = 2.0  # a word rare in English counts up to this much more (index/retrieval/rarity.py)
 
 
-class OkapiBM25(BM25Okapi):
-    """BM25Okapi with Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)).
+def idf(documents: int, containing: int) -> float:
+    """Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)): the one formula every stage uses.
 
     rank-bm25's own idf is zero for a term in exactly half the passages (its issue #39) and
     negative above that, so a corpus of one or two passages scores everything zero (#43).
     This idf is positive for every term and keeps the usual ordering.
     """
-
-    def _calc_idf(self, nd):
-        for word, freq in nd.items():
-            self.idf[word] = math.log(1 + (self.corpus_size - freq + 0.5) / (freq + 0.5))
+    return math.log(1 + (documents - containing + 0.5) / (containing + 0.5))
 
 
 @lru_cache(maxsize=4)
@@ -76,18 +74,20 @@ class TermWeights:
     def __init__(self, documents: list[list[str]], k1: float, b: float):
         self.size = len(documents)
         self.postings: dict[str, tuple[list[int], list[float]]] = {}
-        self.bm25 = None
+        self.idfs: dict[str, float] = {}
         # rank-bm25 divides by the corpus size and the mean length: both must be above zero.
         if not any(documents):
             return
-        self.bm25 = OkapiBM25(documents, k1=k1, b=b)
-        idf = self.bm25.idf
-        for doc, (counts, length) in enumerate(zip(self.bm25.doc_freqs, self.bm25.doc_len)):
-            norm = k1 * (1 - b + b * length / self.bm25.avgdl)
+        # rank-bm25's public statistics (term counts, lengths); the idf is ours (see idf()).
+        bm25 = BM25Okapi(documents, k1=k1, b=b)
+        containing = Counter(term for counts in bm25.doc_freqs for term in counts)
+        self.idfs = {term: idf(bm25.corpus_size, n) for term, n in containing.items()}
+        for doc, (counts, length) in enumerate(zip(bm25.doc_freqs, bm25.doc_len)):
+            norm = k1 * (1 - b + b * length / bm25.avgdl)
             for term, count in counts.items():
                 docs, values = self.postings.setdefault(term, ([], []))
                 docs.append(doc)
-                values.append(idf[term] * count * (k1 + 1) / (count + norm))
+                values.append(self.idfs[term] * count * (k1 + 1) / (count + norm))
 
     def scores(self, query: dict[str, float]) -> np.ndarray:
         total = np.zeros(self.size)
@@ -98,7 +98,7 @@ class TermWeights:
         return total
 
     def idf(self, term: str) -> float:
-        return self.bm25.idf.get(term, 0.0) if self.bm25 else 0.0
+        return self.idfs.get(term, 0.0)
 
 
 class Kept(VectorStore, FrequencyStore, Protocol):
@@ -320,8 +320,7 @@ class Retriever:
 
     def idf_unseen(self) -> float:
         """The idf a term absent from every passage would have."""
-        n = len(self.terms)
-        return math.log(1 + (n + 0.5) / 0.5)
+        return idf(len(self.terms), 0)
 
     def related(self, term: str) -> frozenset[str]:
         return synonym_groups(self.tokenizer).get(term, frozenset())

