@@ -20,13 +20,13 @@ from dataclasses import dataclass
 from urllib.parse import unquote, urljoin, urlsplit
 
 from index.ingest.documents import ReadError
+from index.ingest.reading import SUFFIXES
 
 MAX_REDIRECTS = 5
 CHUNK = 64 * 1024
 USER_AGENT = "Verbatim/0.1 (+article indexer; fetches one page a moderator asked for)"
 KINDS = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text",
          "text/markdown": "markdown", "text/x-markdown": "markdown"}
-SUFFIX_KINDS = {".txt": "text", ".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}
 SUFFIX_OF_KIND = {"text": ".txt", "markdown": ".md", "html": ".html"}
 
 
@@ -190,8 +190,8 @@ def _kind(response, url: str) -> str:
     if content_type in KINDS:
         return KINDS[content_type]
     suffix = re.search(r"\.[a-z]+$", urlsplit(url).path.lower())
-    if not content_type and suffix and suffix.group() in SUFFIX_KINDS:
-        return SUFFIX_KINDS[suffix.group()]
+    if not content_type and suffix and suffix.group() in SUFFIXES:
+        return SUFFIXES[suffix.group()]
     raise FetchError(f"{url}: not a web page or text (content type {content_type or 'unknown'!r})")
 
 

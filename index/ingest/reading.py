@@ -9,11 +9,11 @@ import re
 from pathlib import Path
 
 from index.ingest.documents import Block, Document, ReadError
+from index.text import lexicon
 
 SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
             ".html": "html", ".htm": "html"}
-MONTHS = ("January|February|March|April|May|June|July|August|September|October|November|December|"
-          "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec")
+MONTHS = "|".join(lexicon.MONTHS + lexicon.MONTH_ABBREVIATIONS)
 DATE = re.compile(rf"\b(?:(?:{MONTHS})\.? \d{{1,2}},? \d{{4}}|\d{{1,2}} (?:{MONTHS}) \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b")
 BYLINE = re.compile(r"^\s*By\s+\S")
 HEADING_MAX_WORDS = 12

@@ -24,6 +24,7 @@ from rank_bm25 import BM25Okapi
 from index.retrieval import rarity
 from index.retrieval.rarity import FrequencyStore
 from index.retrieval.reranking import EmbeddingReranker, VectorStore
+from index.text import lexicon
 from index.text.sentences import sentence_spans
 from index.text.tokens import DEFAULT_TOKENIZER, Tokenizer, load_words
 
@@ -327,9 +328,8 @@ class Retriever:
 
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
-_UNITS = ("zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-          "fifteen sixteen seventeen eighteen nineteen").split()
-_TENS = "twenty thirty forty fifty sixty seventy eighty ninety".split()
+
+
 _ORDINALS = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
              "nine": "ninth", "twelve": "twelfth"}
 
@@ -339,7 +339,7 @@ def number_words(digits: str) -> tuple[str, ...]:
     value = int(digits)
     if value >= 100:
         return ()
-    word = _UNITS[value] if value < 20 else _TENS[value // 10 - 2]
+    word = lexicon.UNITS[value] if value < 20 else lexicon.TENS[value // 10 - 2]
     if value >= 20 and value % 10:
         return ()  # "twenty-one" is rare in running text as words
     ordinal = _ORDINALS.get(word) or (word[:-1] + "ieth" if word.endswith("y") else word + "th")

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from index.ingest.documents import Document
 from index.ingest.passages import Passage
+from index.ingest.reading import SUFFIXES
 
 DEFAULT_CORPUS = "default"
 CONFIGURED = "content"  # a document read from the configured content files
@@ -56,7 +57,7 @@ class Snapshot:
 def kind_of(name: str) -> str:
     """The reader for a file name (versions written before sources were recorded)."""
     suffix = Path(name).suffix.lower()
-    return {".md": "markdown", ".markdown": "markdown", ".html": "html", ".htm": "html"}.get(suffix, "text")
+    return SUFFIXES.get(suffix, "text")
 
 
 def diff(previous: Snapshot | None, documents: list[Document], passages: list[Passage]) -> dict:

@@ -4,9 +4,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_MONTH = (r"(?:January|February|March|April|May|June|July|August|September|October|November|December|"
-          r"Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)")
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+from index.text import lexicon
+
+_MONTH = "(?:" + "|".join([*lexicon.MONTHS, *(rf"{a}\.?" for a in lexicon.MONTH_ABBREVIATIONS)]) + ")"
+_WEEKDAY = "(?:" + "|".join(lexicon.WEEKDAYS) + ")"
 _DAY = r"(?:[12]?\d|3[01])(?:st|nd|rd|th)?"
 _YEAR = r"(?:1[0-9]{3}|20[0-9]{2})"
 _ERA = r"(?:\s+(?:BC|AD|BCE|CE|B\.C\.|A\.D\.))"

@@ -5,6 +5,7 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
+from index.text import lexicon
 from index.text.tokens import load_words, stopwords
 
 # A capitalised word ("Putin", "Saryusz-Wolski", "G20", "O'Brien"), never its possessive "'s".
@@ -13,8 +14,7 @@ _WORD = r"(?:[A-Z][\w-]*(?:['\u2019][A-Z][\w-]*)?|[A-Z]\.)"
 _LINK = r"(?:of|of\s+the|de|da|di|du|del|della|van|von|der|den|la|le|bin|ibn|al|y|ut)"
 NAME = re.compile(rf"{_WORD}(?:(?:[ \t]+{_LINK})*[ \t]+{_WORD}|[ \t]+{_LINK}-{_WORD}|-{_WORD})*")
 
-_MONTHS = frozenset("january february march april may june july august september october november "
-                    "december monday tuesday wednesday thursday friday saturday sunday".split())
+_MONTHS = frozenset(w.lower() for w in lexicon.MONTHS + lexicon.WEEKDAYS)
 
 
 @dataclass(frozen=True)
@@ -86,8 +86,8 @@ def _is_opener(word: str) -> bool:
 _OPENERS = frozenset("however meanwhile also although though yet still even instead earlier later "
                      "last next this that these those there here according despite since after before "
                      "while when where what who why how many several some most all both each every "
-                     "nearly almost about among during one two three four five six seven eight nine ten "
-                     "eleven twelve twenty thirty forty fifty hundred thousand million".split())
+                     "nearly almost about among during hundred thousand million".split()) \
+    | frozenset(lexicon.UNITS[1:13] + lexicon.TENS[:4])
 
 
 def is_place(name: str) -> bool:

@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from index.text import lexicon
 from index.text.tokens import stopwords
 
-_UNITS_WORDS = ("one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
-                "sixteen seventeen eighteen nineteen twenty thirty forty fifty sixty seventy eighty ninety")
+_UNITS_WORDS = " ".join(lexicon.UNITS[1:] + lexicon.TENS)
 _NUMBER_WORD = rf"(?:(?:{'|'.join(_UNITS_WORDS.split())})(?:-(?:one|two|three|four|five|six|seven|eight|nine))?)"
 _SCALE = r"(?:hundred|thousand|million|billion|trillion|dozen|bn|m)"
 _DIGITS = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
