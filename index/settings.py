@@ -37,6 +37,9 @@ class IndexSettings(BaseSettings):
     bm25_b: float = Field(default=0.75, ge=0.0, le=1.0)
     expansion_weight: float = Field(default=0.4, ge=0.0, le=1.0,
                                     description="weight of synonyms added to a question; 0 turns it off")
+    keep_versions: int = Field(default=0, ge=0, le=100_000,
+                               description="versions kept per corpus after each change (the live one always); "
+                                           "0 keeps every version, for rollback to any of them")
     max_upload_bytes: int = Field(default=2_000_000, ge=1_000, le=50_000_000,
                                   description="largest file a moderator can add")
     allow_urls: bool = Field(default=False, description="allow adding documents by URL")

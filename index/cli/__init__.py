@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 
 from index.cli import content, evaluation, questions, reader, summaries
@@ -21,8 +22,9 @@ def parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     args = parser().parse_args(argv)
+    debug = os.environ.get("VERBATIM_LOG_LEVEL", "").upper() == "DEBUG"
+    logging.basicConfig(level=logging.DEBUG if debug else logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     try:
         return args.run(args) or 0
     except (EngineError, ReadError, StoreError) as exc:
@@ -33,3 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     except BrokenPipeError:  # `python -m index ask … | head` closed the pipe: not an error
         sys.stderr.close()
         return 0
+    except Exception as exc:  # a bug: one line for the user, the traceback for whoever debugs it
+        logging.getLogger("index").debug("unexpected error", exc_info=exc)
+        print(f"error: unexpected {type(exc).__name__}: {exc} (a bug; please report it. "
+              "VERBATIM_LOG_LEVEL=DEBUG shows the details)", file=sys.stderr)
+        return 1

@@ -9,6 +9,8 @@ import sys
 from dataclasses import asdict
 from pathlib import Path
 
+from index.errors import EngineError
+
 BAR_WIDTH = 30
 
 
@@ -54,6 +56,12 @@ def register(commands) -> None:
     rollback.add_argument("version", type=int, metavar="N")
     _change_options(rollback)
     rollback.set_defaults(run=run_rollback)
+
+    prune = commands.add_parser("prune", help="delete old versions of every corpus and give the space back")
+    prune.add_argument("--keep", type=int, metavar="N",
+                       help="versions kept per corpus, the live one always (default: VERBATIM_KEEP_VERSIONS)")
+    _change_options(prune)
+    prune.set_defaults(run=run_prune)
 
     audit = commands.add_parser("audit", help="the audit log: every change and attempt, failures included")
     audit.add_argument("--limit", type=int, default=50, metavar="N")
@@ -144,6 +152,25 @@ def run_build(args) -> int:
     _report(report, engine.store.path)
     engine.current()  # load it once: the English frequencies of its words are kept for the next question
     return 0
+
+
+def run_prune(args) -> int:
+    engine, manager = _open(args)
+    keep = args.keep if args.keep is not None else engine.settings.keep_versions
+    if keep < 1:
+        raise EngineError("say how many versions to keep: --keep N (N at least 1), or set VERBATIM_KEEP_VERSIONS")
+    store = engine.store
+    before = _size(store.path)
+    for corpus in store.corpora():
+        deleted = manager.prune(corpus, _actor(args), keep, on_wait=on_wait)
+        print(f"corpus {corpus}: {deleted} old versions deleted")
+    store.vacuum()
+    print(f"{store.path}: {before / 1e6:.2f} MB -> {_size(store.path) / 1e6:.2f} MB")
+    return 0
+
+
+def _size(path: Path) -> int:
+    return sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
 
 
 def run_add(args) -> int:

@@ -281,9 +281,9 @@ class ContentManager:
                 live = self.store.load(corpus)
                 target = self.store.load(corpus, number) if isinstance(number, int) else None
                 if target is None:
-                    newest = live.version.number if live else 0
+                    kept = sorted(v.number for v in self.store.history(corpus))
                     raise ContentError(f"corpus {corpus} has no version {number!r}"
-                                       + (f"; its versions are 1 to {newest}" if newest else ""))
+                                       + (f"; its versions are {_ranges(kept)}" if kept else ""))
                 if live is not None and live.version.id == target.version.id:
                     raise ContentError(f"version {number} is already the live version of corpus {corpus}")
                 report = self._publish(corpus, actor, f"rollback to {number}", live, target.documents,
@@ -291,6 +291,15 @@ class ContentManager:
                                        extra={"rollback_to": number})
             audit.result = report.summary()
             return report
+
+    def prune(self, corpus: str, actor: str, keep: int, *, on_wait: Waiting | None = None) -> int:
+        """Delete the versions older than the newest `keep` (never the live one): they can no
+        longer be rolled back to. The number deleted."""
+        with self._audited(corpus, actor, "prune", f"keep the newest {keep} versions") as audit:
+            with self._locked(corpus, audit, on_wait, None):
+                deleted = self.store.prune(corpus, keep)
+            audit.result = f"{deleted} versions deleted"
+            return deleted
 
     # -- the steps every change shares -----------------------------------------------------
 
@@ -331,6 +340,8 @@ class ContentManager:
                    "passages": len(passages), **(extra or {})}
         version = self.store.publish(corpus, documents, passages, actor, action, changes,
                                      sources=sources, excluded=excluded, originals=originals)
+        if self.settings.keep_versions:
+            self.store.prune(corpus, self.settings.keep_versions)  # the retention setting
         return ChangeReport(corpus, action, version.number, len(documents), len(passages),
                             changes["documents_added"], changes["documents_removed"],
                             changes["passages_added"], changes["passages_removed"],
@@ -361,6 +372,17 @@ class ContentManager:
         if not files:
             return None
         return None, self._rebuild(corpus, actor, "create from the content files", None, files, None, started)
+
+
+def _ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7, 8] -> "1-3, 7-8": the versions kept, old ones pruned between them."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in runs)
 
 
 def _unchanged(live: Snapshot, documents: list[Document], passages: list[Passage],

@@ -249,6 +249,39 @@ class Store:
                      "SET version_id = excluded.version_id", (corpus, version_id))
         return Version(version_id, corpus, number, now, author, action, changes)
 
+    # -- space ------------------------------------------------------------------------------
+
+    def prune(self, corpus: str, keep: int) -> int:
+        """Delete the versions of `corpus` older than its newest `keep` (never the live one),
+        then every text and original bytes no kept version of any corpus uses. The number of
+        versions deleted. In one transaction: a kill leaves all of it or none."""
+        if keep < 1:
+            raise ValueError("keep at least one version")
+        with self.connect(write=True) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                doomed = [row[0] for row in conn.execute(
+                    "SELECT id FROM versions WHERE corpus = ? AND id NOT IN (SELECT version_id FROM live) "
+                    "AND number <= (SELECT MAX(number) FROM versions WHERE corpus = ?) - ?", (corpus, corpus, keep))]
+                for table in ("documents", "passages", "sources", "excluded"):
+                    conn.executemany(f"DELETE FROM {table} WHERE version_id = ?", [(v,) for v in doomed])
+                conn.executemany("DELETE FROM versions WHERE id = ?", [(v,) for v in doomed])
+                conn.execute("DELETE FROM texts WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
+                conn.execute("DELETE FROM originals WHERE sha256 NOT IN "
+                             "(SELECT original FROM sources WHERE original IS NOT NULL)")
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+        return len(doomed)
+
+    def vacuum(self) -> None:
+        """Give the space of deleted rows back to the file system (rewrites the file)."""
+        with self.connect(write=True) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            conn.execute("VACUUM")
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def original(self, sha256: str) -> bytes | None:
         """The bytes a moderator added, as they came."""
         with self.connect() as conn:

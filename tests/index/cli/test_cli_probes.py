@@ -93,3 +93,18 @@ def test_the_answer_is_always_a_slice_of_the_first_passage(tmp_path, reader):
             assert first["text"][first["answer_start"]:first["answer_end"]] == data["answer"], question
             shown += 1
     assert shown >= 6  # the contract was exercised, not skipped
+
+
+def test_prune_from_the_command_line(tmp_path):
+    (tmp_path / "c").mkdir()
+    (tmp_path / "c" / "ferry.txt").write_text(FERRY)
+    index = tmp_path / "i.db"
+    for n in range(3):
+        (tmp_path / "c" / "extra.txt").write_text(f"Extra\n\nThe ferry made {n + 2} crossings on Sunday.\n")
+        assert run("build", str(tmp_path / "c"), index=index).returncode == 0
+    refused = run("prune", index=index)
+    assert refused.returncode == 2 and "--keep N" in refused.stderr
+    done = run("prune", "--keep", "1", index=index)
+    assert done.returncode == 0, done.stderr
+    assert "corpus default: 2 old versions deleted" in done.stdout and " MB -> " in done.stdout
+    assert [v.number for v in Store(index).history()] == [3]
