@@ -72,6 +72,7 @@ class Engine:
         self.content = content or ContentManager(store, self.settings)  # changes, locked and audited
         self._loaded: LoadedVersion | None = None
         self._sentences: tuple[LoadedVersion, list[summaries.Sentence]] | None = None
+        self._stamp: tuple[int, ...] | None = None  # the store file's, when the live version was last read
         self._lock = threading.Lock()
 
     @classmethod
@@ -85,7 +86,12 @@ class Engine:
     # -- loading ---------------------------------------------------------------------------
 
     def current(self) -> LoadedVersion | None:
-        """The live version, reloaded when another build or process has published a newer one."""
+        """The live version, reloaded when another build or process has published a newer one.
+        The store is asked only when its file has changed since the last look."""
+        stamp = self.store.stamp()  # before the look: a change after it shows at the next question
+        loaded = self._loaded
+        if loaded is not None and stamp == self._stamp:
+            return loaded
         live = self.store.live_version(self.corpus)
         if live is None:
             return None
@@ -101,6 +107,7 @@ class Engine:
                     except ReaderError as exc:
                         raise ReaderUnavailableError(str(exc)) from None
             loaded = self._loaded
+        self._stamp = stamp
         return loaded
 
     def _require(self) -> LoadedVersion:

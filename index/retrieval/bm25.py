@@ -74,7 +74,7 @@ class TermWeights:
 
     def __init__(self, documents: list[list[str]], k1: float, b: float):
         self.size = len(documents)
-        self.postings: dict[str, tuple[list[int], list[float]]] = {}
+        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
         self.idfs: dict[str, float] = {}
         # rank-bm25 divides by the corpus size and the mean length: both must be above zero.
         if not any(documents):
@@ -83,19 +83,22 @@ class TermWeights:
         bm25 = BM25Okapi(documents, k1=k1, b=b)
         containing = Counter(term for counts in bm25.doc_freqs for term in counts)
         self.idfs = {term: idf(bm25.corpus_size, n) for term, n in containing.items()}
+        postings: dict[str, tuple[list[int], list[float]]] = {}
         for doc, (counts, length) in enumerate(zip(bm25.doc_freqs, bm25.doc_len)):
             norm = k1 * (1 - b + b * length / bm25.avgdl)
             for term, count in counts.items():
-                docs, values = self.postings.setdefault(term, ([], []))
+                docs, values = postings.setdefault(term, ([], []))
                 docs.append(doc)
                 values.append(self.idfs[term] * count * (k1 + 1) / (count + norm))
+        # As arrays once, not on every question.
+        self.postings = {t: (np.array(d, dtype=np.int64), np.array(v)) for t, (d, v) in postings.items()}
 
     def scores(self, query: dict[str, float]) -> np.ndarray:
         total = np.zeros(self.size)
         for term, weight in query.items():
             posting = self.postings.get(term)
             if posting is not None:
-                total[posting[0]] += weight * np.asarray(posting[1])
+                total[posting[0]] += weight * posting[1]
         return total
 
     def idf(self, term: str) -> float:

@@ -67,6 +67,18 @@ class Store:
         finally:
             conn.close()
 
+    def stamp(self) -> tuple[int, ...]:
+        """What changes whenever anything is written to the file (its and its WAL's modification
+        time and size): cheaper than a query, to tell whether the live version may have moved."""
+        out: list[int] = []
+        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+            try:
+                st = path.stat()
+                out += [st.st_mtime_ns, st.st_size]
+            except FileNotFoundError:
+                out += [0, 0]
+        return tuple(out)
+
     def check_writable(self) -> None:
         """StoreError unless a change can be written: the file (if any) and its folder writable."""
         folder = self.path.parent if self.path.parent.exists() else Path(".")

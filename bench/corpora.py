@@ -1,0 +1,116 @@
+"""Many corpora in one process, and a newsroom-sized one: `python -m bench.corpora`.
+
+- Alternating: questions to 10 corpora in turn, against the same questions asked corpus by
+  corpus, in the same run. Each corpus owns its loaded version and caches, so taking turns must cost no more
+  than 1.5 times (target).
+- News: 418 PolNeAR articles (about 4,300 passages) as one corpus, p50 per question after loading
+  (target under 10 ms), beside plain rank-bm25 scoring the same passages.
+
+The articles come from ../shared/train/polnear/text (PolNeAR's train split, read as plain text);
+without them the benchmark says so and stops.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from rank_bm25 import BM25Okapi
+
+from bench.engine import percentile
+from index.engine import Engine
+from index.settings import IndexSettings
+from index.store.sqlite import Store
+from index.text.tokens import DEFAULT_TOKENIZER
+
+ROOT = Path(__file__).resolve().parents[1]
+POLNEAR = ROOT.parent / "shared/train/polnear/text"
+CORPORA = 10
+ARTICLES_EACH = 5
+NEWS_ARTICLES = 418
+QUESTIONS = ["Who said the campaign would win?", "How many delegates did Clinton win?", "When is the primary?",
+             "What did Trump say about the wall?", "Where did Sanders speak?", "Who is the governor?",
+             "How many votes were counted?", "What did the senator announce?"]
+ROUNDS = 6
+
+
+def build(store: Store, corpus: str, files: list[Path], folder: Path, reader: bool = True) -> Engine:
+    content = folder / corpus
+    content.mkdir()
+    for f in files:
+        shutil.copy(f, content / f.name)
+    settings = IndexSettings(_env_file=None, index_path=store.path, content=[content], corpus=corpus,
+                             reader=reader)
+    engine = Engine(store, corpus, settings)
+    engine.build()
+    engine.ask(QUESTIONS[0])  # loaded: what is measured is questions, not loading
+    return engine
+
+
+def per_question(pairs: list[tuple[Engine, str]]) -> list[float]:
+    times = []
+    for engine, question in pairs:
+        started = time.perf_counter()
+        engine.ask(question)
+        times.append((time.perf_counter() - started) * 1000)
+    return times
+
+
+def alternating(articles: list[Path], folder: Path) -> dict:
+    store = Store(folder / "many.sqlite3")
+    engines = [build(store, f"c{i}", articles[i * ARTICLES_EACH:(i + 1) * ARTICLES_EACH], folder)
+               for i in range(CORPORA)]
+    # The same questions to the same corpora, once grouped corpus by corpus, once taking turns:
+    # only the order differs, so any difference is what switching corpora costs.
+    pairs = [(engines[c], q) for c in range(CORPORA) for _ in range(ROUNDS // 2) for q in QUESTIONS]
+    grouped = per_question(pairs)
+    turns = per_question([pairs[(i % CORPORA) * (len(pairs) // CORPORA) + i // CORPORA] for i in range(len(pairs))])
+    ratio = statistics.median(turns) / statistics.median(grouped)
+    return {"corpus by corpus p50 ms": round(statistics.median(grouped), 2),
+            "10 corpora in turn p50 ms": round(statistics.median(turns), 2),
+            "ratio (target <= 1.5)": round(ratio, 2), "met": ratio <= 1.5}
+
+
+def news(articles: list[Path], folder: Path) -> dict:
+    store = Store(folder / "news.sqlite3")
+    started = time.perf_counter()
+    engine = build(store, "news", articles[:NEWS_ARTICLES], folder)
+    built = time.perf_counter() - started
+    passages = engine.current().passages
+    times = per_question([(engine, q) for _ in range(ROUNDS) for q in QUESTIONS])
+    plain = BM25Okapi([DEFAULT_TOKENIZER.terms(p.text) for p in passages])
+    baseline = []
+    for _ in range(ROUNDS):
+        for q in QUESTIONS:
+            terms = DEFAULT_TOKENIZER.terms(q)
+            t = time.perf_counter()
+            plain.get_scores(terms)
+            baseline.append((time.perf_counter() - t) * 1000)
+    rules = build(store, "news-rules", articles[:NEWS_ARTICLES], folder, reader=False)
+    rules_times = per_question([(rules, q) for _ in range(ROUNDS) for q in QUESTIONS])
+    p50 = statistics.median(rules_times)
+    return {"documents": len(engine.documents()), "passages": len(passages), "built and loaded s": round(built, 1),
+            "question p50 ms, reader on": round(statistics.median(times), 2),
+            "question p99 ms, reader on": round(percentile(times, 99), 2),
+            "question p50 ms, rules alone (target < 10)": round(p50, 2),
+            "plain rank-bm25 scoring p50 ms (same run)": round(statistics.median(baseline), 2),
+            "met": p50 < 10}
+
+
+def main() -> int:
+    if not POLNEAR.is_dir():
+        print(f"bench.corpora: {POLNEAR} is missing (PolNeAR's articles, see README); nothing measured")
+        return 0
+    articles = sorted(POLNEAR.glob("*.txt"))
+    with tempfile.TemporaryDirectory() as tmp:
+        figures = {"alternating": alternating(articles, Path(tmp)), "news": news(articles, Path(tmp))}
+    print(json.dumps(figures, indent=2))
+    return 0 if all(f["met"] for f in figures.values()) else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
