@@ -35,8 +35,16 @@ from index.content.reports import (
     ProgressCounter,
     VersionEntry,
     Waiting,
+    version_ranges,
 )
-from index.content.validation import as_utf8, check_corpus, check_filename, source_files
+from index.content.validation import (
+    as_utf8,
+    check_corpus,
+    check_filename,
+    refuse_duplicate,
+    source_files,
+    unchanged,
+)
 from index.errors import ContentError
 from index.ingest.documents import Document, ReadError
 from index.ingest.fetching import Fetched, fetch
@@ -169,7 +177,7 @@ class ContentManager:
         with self._locked(corpus, audit, on_wait, wait_timeout):
             started = time.perf_counter()
             live = self._live_or_seed(corpus, actor, started)
-            _refuse_duplicate(live, doc, corpus)
+            refuse_duplicate(live, doc, corpus)
             passages = self._split(doc, ProgressCounter(on_progress, 1))
             sha = _sha(original)
             sources = {**(live.sources if live else {}),
@@ -251,7 +259,7 @@ class ContentManager:
             documents.append(self._reread(doc, source, notes))
             doc_sources[doc.name] = source
             passages.extend(self._split(documents[-1], counter))
-        if live is not None and _unchanged(live, documents, passages, doc_sources):
+        if live is not None and unchanged(live, documents, passages, doc_sources):
             return ChangeReport(corpus, action, live.version.number, len(documents), len(passages),
                                 seconds=time.perf_counter() - started, unchanged=True,
                                 notes=[*notes, f"nothing changed: version {live.version.number} stays live"])
@@ -283,7 +291,7 @@ class ContentManager:
                 if target is None:
                     kept = sorted(v.number for v in self.store.history(corpus))
                     raise ContentError(f"corpus {corpus} has no version {number!r}"
-                                       + (f"; its versions are {_ranges(kept)}" if kept else ""))
+                                       + (f"; its versions are {version_ranges(kept)}" if kept else ""))
                 if live is not None and live.version.id == target.version.id:
                     raise ContentError(f"version {number} is already the live version of corpus {corpus}")
                 report = self._publish(corpus, actor, f"rollback to {number}", live, target.documents,
@@ -372,33 +380,3 @@ class ContentManager:
         if not files:
             return None
         return None, self._rebuild(corpus, actor, "create from the content files", None, files, None, started)
-
-
-def _ranges(numbers: list[int]) -> str:
-    """[1, 2, 3, 7, 8] -> "1-3, 7-8": the versions kept, old ones pruned between them."""
-    runs: list[list[int]] = []
-    for n in numbers:
-        if runs and n == runs[-1][1] + 1:
-            runs[-1][1] = n
-        else:
-            runs.append([n, n])
-    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in runs)
-
-
-def _unchanged(live: Snapshot, documents: list[Document], passages: list[Passage],
-               sources: dict[str, Source]) -> bool:
-    """Would a rebuild publish what is live already? Then it makes no new version."""
-    return ([(d.name, d.text, d.title) for d in documents] == [(d.name, d.text, d.title) for d in live.documents]
-            and [(p.document, p.start, p.end) for p in passages] == [(p.document, p.start, p.end) for p in live.passages]
-            and {n: (s.origin, s.kind) for n, s in sources.items()}
-            == {n: (s.origin, s.kind) for n, s in live.sources.items()})
-
-
-def _refuse_duplicate(live: Snapshot | None, doc: Document, corpus: str) -> None:
-    for other in live.documents if live else []:
-        if other.text == doc.text:
-            raise ContentError(f"{doc.name} is already in corpus {corpus}"
-                               + (" (same text)" if other.name == doc.name else f" as {other.name} (same text)"))
-        if other.name == doc.name:
-            raise ContentError(f"corpus {corpus} already has a document named {doc.name}: "
-                               "remove it first, or give the file another name")

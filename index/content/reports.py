@@ -83,3 +83,14 @@ class ProgressCounter:
     def _tell(self, extra_passages: int = 0) -> None:
         if self.callback is not None:
             self.callback(self.documents, self.total, self.passages + extra_passages)
+
+
+def version_ranges(numbers: list[int]) -> str:
+    """[1, 2, 3, 7, 8] -> "1-3, 7-8": the versions kept, old ones pruned between them."""
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in runs)

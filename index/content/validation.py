@@ -8,8 +8,10 @@ import unicodedata
 from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from index.errors import ContentError
-from index.ingest.documents import ReadError
+from index.ingest.documents import Document, ReadError
+from index.ingest.passages import Passage
 from index.ingest.reading import SUFFIXES
+from index.store.snapshots import Snapshot, Source
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".html")  # what the issue promises; the readers take a few more
 MAX_NAME_CHARS = 150
@@ -74,3 +76,22 @@ def source_files(sources: list[Path]) -> list[Path]:
             raise ReadError(f"two documents are named {path.name!r}: {seen[path.name]} and {path}")
         seen[path.name] = path
     return files
+
+
+def unchanged(live: Snapshot, documents: list[Document], passages: list[Passage],
+               sources: dict[str, Source]) -> bool:
+    """Would a rebuild publish what is live already? Then it makes no new version."""
+    return ([(d.name, d.text, d.title) for d in documents] == [(d.name, d.text, d.title) for d in live.documents]
+            and [(p.document, p.start, p.end) for p in passages] == [(p.document, p.start, p.end) for p in live.passages]
+            and {n: (s.origin, s.kind) for n, s in sources.items()}
+            == {n: (s.origin, s.kind) for n, s in live.sources.items()})
+
+
+def refuse_duplicate(live: Snapshot | None, doc: Document, corpus: str) -> None:
+    for other in live.documents if live else []:
+        if other.text == doc.text:
+            raise ContentError(f"{doc.name} is already in corpus {corpus}"
+                               + (" (same text)" if other.name == doc.name else f" as {other.name} (same text)"))
+        if other.name == doc.name:
+            raise ContentError(f"corpus {corpus} already has a document named {doc.name}: "
+                               "remove it first, or give the file another name")

@@ -153,7 +153,7 @@ def test_questions_are_answered_and_a_second_change_waits_during_a_build(built, 
     index, old, new = built
     extra = tmp_path / "extra.txt"
     extra.write_text("Harbour\n\nThe harbour was dredged by a Dutch crew in the winter.\n")
-    build = start("build", str(new), index=index, pause="0.2")  # about 6 s writing: time to ask
+    build = start("build", str(new), index=index, pause="0.12")  # about 3.6 s writing: time to ask
     wait_for_line(build, "indexing: 2/")
     add = start("add", str(extra), index=index)
     waited = add.stderr.readline()
