@@ -67,6 +67,7 @@ class Prepared:
     scores: dict[int, float]
     supported: bool  # the existing signals find the question in the content
     rule_span: Span | None  # the hand-written rules' answer
+    terms: list[QuestionTerm]  # the question's index terms, worked out once for every stage
 
 
 class LoadedVersion:
@@ -98,11 +99,12 @@ class LoadedVersion:
         """Everything the answer is decided from: retrieval, the existing signals, the rules' span."""
         asked = self.normaliser.normalise(text)  # "how many died?" asks what "How many died?" does
         question = questions.analyse(asked)
-        hits = self.retriever.search(asked, k=max(k, CANDIDATES))
+        terms = self.retriever.question_terms(asked)
+        hits = self.retriever.search(asked, k=max(k, CANDIDATES), terms=terms)
         ranked = [h.index for h in hits]
-        supported = bool(ranked) and self.supported(asked, ranked[0])
+        supported = bool(ranked) and self.supported(asked, ranked[0], terms)
         rule_span = answers.find_answer(question, self.passages, ranked, self.rule_weights) if supported else None
-        return Prepared(asked, question, ranked, {h.index: h.score for h in hits}, supported, rule_span)
+        return Prepared(asked, question, ranked, {h.index: h.score for h in hits}, supported, rule_span, terms)
 
     def ask(self, text: str, k: int) -> AskResult:
         """Answer a question already checked for emptiness and length."""
@@ -124,7 +126,7 @@ class LoadedVersion:
         ranked, scores, rule_span = prepared.ranked, prepared.scores, prepared.rule_span
         read = ranked[:self.settings.reader_passages]
         spans = reader.run(prepared.text, [self.passages[i].text for i in read])
-        asked = self.retriever.question_terms(prepared.text)
+        asked = prepared.terms
         best_score = scores[ranked[0]] or 1.0
         margins = {read[s.context]: s.margin for s in spans if s}
         out = []
@@ -160,7 +162,7 @@ class LoadedVersion:
             return Span(best.passage, best.start, best.end), False
         return None, p < arbiter.refuse_at
 
-    def supported(self, question: str, best: int) -> bool:
+    def supported(self, question: str, best: int, asked: list[QuestionTerm] | None = None) -> bool:
         """Does the content answer the question, from the best passage?
 
         A name or number of the question that the content never mentions (nor a near form of
@@ -170,7 +172,7 @@ class LoadedVersion:
         passage must hold `min_evidence` of the question's terms (see Retriever.evidence).
         """
         retriever = self.retriever
-        asked = retriever.question_terms(question)
+        asked = retriever.question_terms(question) if asked is None else asked
         if not asked or any(q.decisive and not retriever.mentions(q.term) for q in asked):
             return False
         unknown = [q for q in asked if not retriever.mentions(q.term)]

@@ -181,13 +181,13 @@ class Retriever:
     def __len__(self) -> int:
         return len(self.terms)
 
-    def query(self, text: str) -> dict[str, float]:
+    def query(self, text: str, terms: list[QuestionTerm] | None = None) -> dict[str, float]:
         """The question's terms with their weights: its own at 1 (names and numbers at name_weight),
         times their rarity in English; below them the content's terms that stand for them:
         synonyms, and for a term the content lacks, its near forms there. Own terms are those
-        weighing 1 or more."""
+        weighing 1 or more. `terms` is question_terms(text) when the caller has it already."""
         weights = {q.term: (self.name_weight if q.decisive else 1.0) * self.rarity.get(q.term, 1.0)
-                   for q in self.question_terms(text)}
+                   for q in (self.question_terms(text) if terms is None else terms)}
         if self.expansion_weight > 0:
             for term in list(weights):
                 for other in self.stand_ins(term):
@@ -312,8 +312,8 @@ class Retriever:
             np.maximum.at(best, self.sentence_owner, held / total)
         return best
 
-    def search(self, text: str, k: int = 3) -> list[Hit]:
-        scores = self.scores(self.query(text))
+    def search(self, text: str, k: int = 3, terms: list[QuestionTerm] | None = None) -> list[Hit]:
+        scores = self.scores(self.query(text, terms))
         if self.reranker is not None and len(scores) and self.reranker.weight > 0:
             scores = _scaled(scores) + self.reranker.weight * self.reranker.similarity(text)
         order = np.argsort(-scores, kind="stable")[:k]
