@@ -8,11 +8,10 @@ import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 
+from index.answering import weights as w
 from index.answering.extractors import chunks, dates, names, numbers, speakers
 from index.answering.questions import Question
 from index.text.tokens import DEFAULT_TOKENIZER, fold, stopwords
-
-RANK_PRIOR = 0.08  # a small preference for the passages retrieval put first
 
 
 @dataclass
@@ -28,7 +27,7 @@ class ScoredSentence:
 
     @property
     def score(self) -> float:
-        return self.coverage + RANK_PRIOR / (1 + self.rank)
+        return self.coverage + w.RANK_PRIOR / (1 + self.rank)
 
 
 @dataclass(frozen=True)
@@ -51,18 +50,18 @@ def _how_many(question: Question, text: str, sentence: ScoredSentence) -> list[C
         bonus, end = 0.0, q.unit_end or q.end
         following = [_term(w) for w in q.next_words]
         if target and target in following:
-            bonus, end = 0.3, q.end  # "how many bombs" -> "two (bombs)": the question names the noun
+            bonus, end = w.COUNTS_THE_TARGET, q.end
         elif q.unit and _term(q.unit) in asked_terms:
-            bonus, end = 0.2, q.end  # "taken hostage" -> "850 (hostages)"
+            bonus, end = w.COUNTS_A_QUESTION_WORD, q.end
         elif q.unit and target and question.target not in _GENERIC_TARGETS:
-            bonus -= 0.2  # "population of France" is not "20 bombs"
+            bonus += w.COUNTS_SOMETHING_ELSE
         if q.percent:
-            bonus += 0.3 if question.target in _SHARE_WORDS else -0.1
+            bonus += w.SHARE_WANTED if question.target in _SHARE_WORDS else w.SHARE_UNWANTED
         if money:
-            bonus += 0.3 if q.money else -0.2
+            bonus += w.MONEY_WANTED if q.money else w.MONEY_UNWANTED
         if q.unit in numbers.TIME_UNITS and question.measure not in ("long", "old", "often") \
                 and target not in following:
-            bonus -= 0.3  # "two weeks ago" counts no people
+            bonus += w.TIME_NOT_COUNTED
         out.append(Candidate(q.start, end, bonus))
     return out
 
@@ -89,7 +88,7 @@ def _when(question: Question, text: str, sentence: ScoredSentence) -> list[Candi
     out = []
     for d in dates.find_dates(text, sentence.start, sentence.end):
         found = text[d.start:d.end]
-        bonus = 0.1 if question.target in ("year", "years") and re.search(r"\d{3,4}", found) else 0.0
+        bonus = w.YEAR_WANTED if question.target in ("year", "years") and re.search(r"\d{3,4}", found) else 0.0
         out.append(Candidate(d.start, d.end, bonus))
     return out
 
@@ -111,9 +110,9 @@ def _where(question: Question, text: str, sentence: ScoredSentence) -> list[Cand
         if in_region:
             name = (name[0], region.end())  # "Antalya, Turkey": a place, and where it lies
         if in_region or names.is_place(text[name[0]:name[1]]):
-            bonus += 0.2
+            bonus += w.KNOWN_PLACE
         if _PLACE_PREPOSITION.search(text[max(sentence.start, name[0] - 20):name[0]]):
-            bonus += 0.2
+            bonus += w.AFTER_PLACE_PREPOSITION
         out.append(Candidate(name[0], name[1], bonus))
     return out
 
@@ -124,7 +123,7 @@ def _who(question: Question, text: str, sentence: ScoredSentence) -> list[Candid
         name = names.Name(start, end, text[start:end])
         if names.is_nationality(text, name):
             continue  # "Russian authorities": an adjective, not someone
-        bonus = 0.2 if names.looks_like_person(text, name) else -0.1
+        bonus = w.LOOKS_LIKE_PERSON if names.looks_like_person(text, name) else w.NOT_A_PERSON
         out.append(Candidate(start, end, bonus))
     return out
 
@@ -148,11 +147,8 @@ _QUOTATION = re.compile(r"[\u201c\"]([^\u201c\u201d\"]{3,}?)[,;:]?[\u201d\"]")
 
 def _quotations(text: str, sentence: ScoredSentence) -> list[Candidate]:
     """The words between quotation marks that the sentence holds or opens ("This is for Syria")."""
-    return [Candidate(m.start(1), m.end(1), 0.3) for m in _QUOTATION.finditer(text)
+    return [Candidate(m.start(1), m.end(1), w.QUOTATION) for m in _QUOTATION.finditer(text)
             if m.start() < sentence.end and m.end() > sentence.start]
-
-
-TARGET_NAME_BONUS = 0.4  # a name the question's noun describes beats any untyped phrase
 
 
 def beside_target(question: Question, text: str, sentence: ScoredSentence) -> list[Candidate]:
@@ -166,7 +162,7 @@ def beside_target(question: Question, text: str, sentence: ScoredSentence) -> li
         *others, last = name.text.split()
         if others and _term(last) in target_terms and not repeats_question(question, " ".join(others)):
             # Above a name merely beside the noun: "Ludendorff Bridge", not "Bridge at Remagen".
-            out.append(Candidate(name.start, name.end, TARGET_NAME_BONUS + 0.1))
+            out.append(Candidate(name.start, name.end, w.NAME_ENDING_IN_TARGET))
     fresh = _fresh_names(question, text, sentence)
     for start, end, term in DEFAULT_TOKENIZER.spans(text[sentence.start:sentence.end]):
         if term not in target_terms:
@@ -174,13 +170,10 @@ def beside_target(question: Question, text: str, sentence: ScoredSentence) -> li
         start, end = start + sentence.start, end + sentence.start
         for n_start, n_end in fresh:
             if 0 <= start - n_end <= 1 or 0 <= n_start - end <= 4:
-                out.append(Candidate(n_start, n_end, TARGET_NAME_BONUS))
+                out.append(Candidate(n_start, n_end, w.NAME_BESIDE_TARGET))
     return out
 
 
-PHRASE_WORDS = 3  # longer phrases pay for each word beyond: answers are short
-PHRASE_LENGTH_COST = 0.03
-PHRASE_BONUS = -0.05  # a phrase of no particular type ranks below a typed candidate
 
 
 def _phrases(question: Question, text: str, sentence: ScoredSentence) -> list[Candidate]:
@@ -196,22 +189,20 @@ def _phrases(question: Question, text: str, sentence: ScoredSentence) -> list[Ca
         candidate = _phrase(words, chunk, sentence)
         if chunk.first and is_asked(words[chunk.first - 1]):
             # Right after a question word: the slot the question leaves open ("wrote [two catechisms]").
-            candidate = Candidate(candidate.start, candidate.end, candidate.bonus + AFTER_ASKED_BONUS)
+            candidate = Candidate(candidate.start, candidate.end, candidate.bonus + w.AFTER_ASKED)
         out.append(candidate)
     return out
 
 
-AFTER_ASKED_BONUS = 0.05
 
 
 def _phrase(words: list[chunks.Token], chunk: chunks.Chunk, sentence: ScoredSentence) -> Candidate:
-    cost = PHRASE_LENGTH_COST * max(0, chunk.size - PHRASE_WORDS)
+    cost = w.PHRASE_LENGTH_COST * max(0, chunk.size - w.PHRASE_WORDS)
     context = _context_weight(words, chunk, sentence)
     shape = _noun_phrase_shape(words, chunk)
-    return Candidate(chunk.start, chunk.end, PHRASE_BONUS - cost + CONTEXT_WEIGHT * context + shape)
+    return Candidate(chunk.start, chunk.end, w.PHRASE - cost + w.CONTEXT_WEIGHT * context + shape)
 
 
-NOUN_PHRASE_BONUS = 0.1
 _BEFORE_NOUN_PHRASES = frozenset("of in on at by for with from to as into than about like the a an "
                                  "is are was were be been include includes including called named".split())
 
@@ -221,23 +212,21 @@ def _noun_phrase_shape(words: list[chunks.Token], chunk: chunks.Chunk) -> float:
     bonus = 0.0
     before = words[chunk.first - 1].text.lower() if chunk.first else ""
     if before in _BEFORE_NOUN_PHRASES or words[chunk.first].text.lower() in ("the", "a", "an"):
-        bonus += NOUN_PHRASE_BONUS
+        bonus += w.NOUN_PHRASE
     if dates.DATE.fullmatch(" ".join(w.text for w in words[chunk.first:chunk.last + 1])):
-        bonus -= NOUN_PHRASE_BONUS  # a "what" question wanting a date is typed "when"
+        bonus -= w.NOUN_PHRASE  # a "what" question wanting a date is typed "when"
     last = words[chunk.last].text
     if last.islower() and last.endswith(("ed", "ing")) and chunk.size == 1:
-        bonus -= NOUN_PHRASE_BONUS
+        bonus -= w.NOUN_PHRASE
     return bonus
 
 
-CONTEXT_WORDS = 4
-CONTEXT_WEIGHT = 0.3
 
 
 def _context_weight(words: list[chunks.Token], chunk: chunks.Chunk, sentence: ScoredSentence) -> float:
     """The share of the question's word weight found within a few words either side of the chunk."""
-    left = words[max(0, chunk.first - CONTEXT_WORDS)].start
-    right = words[min(len(words) - 1, chunk.last + CONTEXT_WORDS)].end
+    left = words[max(0, chunk.first - w.CONTEXT_WORDS)].start
+    right = words[min(len(words) - 1, chunk.last + w.CONTEXT_WORDS)].end
     found = {term: share for at, term, share in sentence.hit_terms if left <= at < right}
     return sum(found.values())
 
@@ -294,15 +283,15 @@ def describe(question: Question, text: str, sentence: ScoredSentence) -> list[Ca
             continue  # "the Frédéric Chopin Piano Competition" is not Chopin
         spelled_out = _spelled_out(text, name, sentence.start)
         if spelled_out:
-            out.append(Candidate(*spelled_out, 0.4))
+            out.append(Candidate(*spelled_out, w.SPELLED_OUT))
         for pattern in (_APPOSITION, _DEFINITION):
             after = pattern.match(text, name.end, sentence.end)
             if after:
-                out.append(Candidate(after.start(1), after.end(1), 0.3))
+                out.append(Candidate(after.start(1), after.end(1), w.APPOSITION_OR_DEFINITION))
         titles = _titles_before(words, first)
         found = (titles[0][0], titles[-1][1]) if titles else _words_before(text, words[0][0], sentence.start)
         if found:
-            out.append(Candidate(*found, 0.2))
+            out.append(Candidate(*found, w.TITLE_BEFORE))
     return out
 
 

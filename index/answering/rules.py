@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from index.answering import weights as w
 from index.answering.extractors import speakers
 from index.answering.finders import (
     FINDERS,
@@ -23,14 +24,6 @@ from index.answering.questions import Question
 from index.ingest.passages import Passage
 from index.retrieval.bm25 import idf, synonym_groups
 from index.text.tokens import DEFAULT_TOKENIZER, fold
-
-SENTENCES_LOOKED_AT = 6  # the best sentences whose candidates compete
-DESCRIBING_SENTENCES = 30  # "who is Peskov?": any sentence naming him may say who he is
-MIN_COVERAGE = 0.3  # share of the question's word weight a sentence needs to be answered from
-SENTENCE_SHARE = 0.7  # the rest is the whole passage: the answer may sit beside the matching sentence
-SYNONYM_WEIGHT = 0.5
-DISTANCE_COST = 0.015  # per word between a candidate and the nearest question word
-MAX_DISTANCE = 12
 
 
 @dataclass(frozen=True)
@@ -56,7 +49,7 @@ def find_answer(question: Question, passages: list[Passage], ranked: list[int],
     if question.kind == "who_said":
         return _who_said(question, passages, ranked, weights)
     if question.described:  # every mention may say what it is: the first often does, in full
-        sentences = _best_sentences(question, question.terms, passages, ranked, weights, DESCRIBING_SENTENCES)
+        sentences = _best_sentences(question, question.terms, passages, ranked, weights, w.DESCRIBING_SENTENCES)
         finder = describe
     else:
         sentences = _best_sentences(question, question.terms, passages, ranked, weights)
@@ -67,11 +60,11 @@ def find_answer(question: Question, passages: list[Passage], ranked: list[int],
         for candidate in finder(question, text, sentence):
             if repeats_question(question, text[candidate.start:candidate.end]):
                 continue
-            score = sentence.score + candidate.bonus - DISTANCE_COST * _distance(text, sentence, candidate)
+            score = sentence.score + candidate.bonus - w.DISTANCE_COST * _distance(text, sentence, candidate)
             if best is None or score > best[0]:
                 best = (score, Span(sentence.passage, candidate.start, candidate.end))
     # A candidate whose bonuses and distance cost all it had is no answer.
-    return best[1] if best and best[0] >= MIN_COVERAGE else None
+    return best[1] if best and best[0] >= w.MIN_COVERAGE else None
 
 
 # -- sentences -----------------------------------------------------------------------------------
@@ -95,14 +88,14 @@ def corpus_weights(passages: list[Passage]) -> CorpusWeights:
 
 
 def _best_sentences(question: Question, terms: tuple[str, ...], passages: list[Passage],
-                    ranked: list[int], weights: CorpusWeights, limit: int = SENTENCES_LOOKED_AT) -> list[ScoredSentence]:
+                    ranked: list[int], weights: CorpusWeights, limit: int = w.SENTENCES_LOOKED_AT) -> list[ScoredSentence]:
     wanted = {t: weights.idf.get(t, weights.unseen) for t in terms}
     related = {}
     groups = synonym_groups(DEFAULT_TOKENIZER)
     for term in terms:
         for other in groups.get(term, ()):
             if other not in wanted:
-                related[other] = (term, SYNONYM_WEIGHT)
+                related[other] = (term, w.SYNONYM_WEIGHT)
     total = sum(wanted.values()) or 1.0
     out = []
     for rank, index in enumerate(ranked):
@@ -111,8 +104,8 @@ def _best_sentences(question: Question, terms: tuple[str, ...], passages: list[P
         context = sum(_coverage(spans, wanted, related, 0, len(passages[index].text))[0].values()) / total
         for s_start, s_end in passages[index].sentences:
             found, hits, related_hits = _coverage(spans, wanted, related, s_start, s_end)
-            coverage = SENTENCE_SHARE * sum(found.values()) / total + (1 - SENTENCE_SHARE) * context
-            if coverage >= MIN_COVERAGE:
+            coverage = w.SENTENCE_SHARE * sum(found.values()) / total + (1 - w.SENTENCE_SHARE) * context
+            if coverage >= w.MIN_COVERAGE:
                 hit_terms = [(start, term, wanted[term] / total) for start, _, term in spans
                              if s_start <= start < s_end and term in wanted]
                 out.append(ScoredSentence(index, rank, s_start, s_end, coverage, hits, related_hits, hit_terms))
@@ -146,7 +139,7 @@ def _distance(text: str, sentence: ScoredSentence, candidate: Candidate) -> int:
             gaps.append(len(text[hit:candidate.start].split()) - 1)
         elif hit >= candidate.end:
             gaps.append(len(text[candidate.end:hit].split()))
-    return min(min(gaps, default=MAX_DISTANCE), MAX_DISTANCE)
+    return min(min(gaps, default=w.MAX_DISTANCE), w.MAX_DISTANCE)
 
 
 # -- who said -------------------------------------------------------------------------------------
