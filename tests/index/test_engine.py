@@ -19,8 +19,9 @@ def test_asking_before_anything_is_indexed_says_how_to_build(engine):
 
 def test_build_reports_what_changed(engine):
     first = engine.build()
-    assert (first.version, first.documents, first.passages) == (1, 1, 40)
-    assert first.passages_added == 40 and first.passages_removed == 0
+    passages = len(engine.current().passages)
+    assert (first.version, first.documents, first.passages) == (1, 1, passages) and passages > 20
+    assert first.passages_added == passages and first.passages_removed == 0
     again = engine.build()  # nothing changed: no new version
     assert again.unchanged and again.version == 1 and again.passages_added == again.passages_removed == 0
     assert [v.number for v in engine.store.history()] == [1]
@@ -39,8 +40,8 @@ def test_answer_is_a_verbatim_span_of_the_first_passage(article_engine):
     assert not result.refused
     best = result.passages[0]
     assert "128 people died" in best.text
-    if result.answer is not None:
-        assert best.text[best.answer_start:best.answer_end] == result.answer
+    assert result.answer == "128"  # a verbatim slice of the passage cited first
+    assert best.text[best.answer_start:best.answer_end] == result.answer
 
 
 @pytest.mark.parametrize("question, evidence", [
