@@ -21,10 +21,12 @@ class Quote:
     section: str | None
     paragraph: int
     mark: tuple[int, int] | None = None  # the answer span within text
+    page: int | None = None  # documents with pages (PDF)
 
     @property
     def citation(self) -> str:
-        return ", ".join(x for x in (self.document, self.section, f"paragraph {self.paragraph}") if x)
+        page = f"page {self.page}" if self.page else None
+        return ", ".join(x for x in (self.document, page, self.section, f"paragraph {self.paragraph}") if x)
 
 
 @dataclass

@@ -42,6 +42,7 @@ class PassageHit:
     score: float
     answer_start: int | None = None
     answer_end: int | None = None
+    page: int | None = None  # for documents with pages (PDF): where the passage starts
 
 
 @dataclass
@@ -84,7 +85,7 @@ class LoadedVersion:
         self.reader = reader
         self.normaliser = QuestionNormaliser((p.text for p in snapshot.passages),
                                              english_words(settings.reader_model or SHIPPED))
-        self._labels = {d.name: d.label for d in snapshot.documents}
+        self._documents = {d.name: d for d in snapshot.documents}
 
     @cached_property
     def rule_weights(self) -> answers.CorpusWeights:
@@ -200,8 +201,9 @@ class LoadedVersion:
 
     def _hit(self, index: int, score: float, span: Span | None) -> PassageHit:
         p = self.passages[index]
-        hit = PassageHit(p.text, self._labels.get(p.document, p.document), p.section, p.paragraph,
-                         round(score, 4))
+        doc = self._documents.get(p.document)
+        hit = PassageHit(p.text, doc.label if doc else p.document, p.section, p.paragraph, round(score, 4),
+                         page=doc.page_of(p.start) if doc else None)
         if span is not None and span.passage == index:
             hit.answer_start, hit.answer_end = span.start, span.end
         return hit

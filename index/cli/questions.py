@@ -62,6 +62,7 @@ def render_text(result: AskResult) -> str:
     elif result.answer:
         lines.append(f"Answer: {result.answer}")
     for hit in result.passages[: 1 if result.refused else len(result.passages)]:
-        where = ", ".join(x for x in (hit.document, hit.section, f"paragraph {hit.paragraph}") if x)
+        page = f"page {hit.page}" if hit.page else None
+        where = ", ".join(x for x in (hit.document, page, hit.section, f"paragraph {hit.paragraph}") if x)
         lines.append(f"  \"{hit.text}\"\n    ({where}; score {hit.score:.2f})")
     return "\n".join(lines)

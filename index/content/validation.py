@@ -13,7 +13,7 @@ from index.ingest.passages import Passage
 from index.ingest.reading import SUFFIXES
 from index.store.snapshots import Snapshot, Source
 
-UPLOAD_SUFFIXES = (".txt", ".md", ".html")  # what the issue promises; the readers take a few more
+UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".pdf", ".docx")  # the readers take a few more spellings
 MAX_NAME_CHARS = 150
 CORPUS_NAME = re.compile(r"^\w[\w.-]{0,99}$")
 

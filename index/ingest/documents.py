@@ -4,7 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-BlockKind = Literal["title", "byline", "heading", "paragraph"]
+BlockKind = Literal["title", "byline", "heading", "paragraph", "page"]  # page: empty, where a page starts
 
 
 @dataclass(frozen=True)
@@ -27,6 +27,11 @@ class Document:
 
     def block_text(self, block: Block) -> str:
         return self.text[block.start:block.end]
+
+    def page_of(self, offset: int) -> int | None:
+        """The page (from 1) the offset falls on, for documents that have pages (PDF)."""
+        starts = [b.start for b in self.blocks if b.kind == "page"]
+        return sum(1 for start in starts if start <= offset) or None if starts else None
 
     @property
     def label(self) -> str:

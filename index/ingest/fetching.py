@@ -26,8 +26,10 @@ MAX_REDIRECTS = 5
 CHUNK = 64 * 1024
 USER_AGENT = "Verbatim/0.1 (+article indexer; fetches one page a moderator asked for)"
 KINDS = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "text",
-         "text/markdown": "markdown", "text/x-markdown": "markdown"}
-SUFFIX_OF_KIND = {"text": ".txt", "markdown": ".md", "html": ".html"}
+         "text/markdown": "markdown", "text/x-markdown": "markdown",
+         "application/pdf": "pdf",
+         "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx"}
+SUFFIX_OF_KIND = {"text": ".txt", "markdown": ".md", "html": ".html", "pdf": ".pdf", "docx": ".docx"}
 
 
 class FetchError(ReadError):
@@ -124,7 +126,9 @@ def fetch(url: str, timeout: float = 10.0, max_bytes: int = 2_000_000,
                 raise FetchError(f"{current}: the server answered {response.status} {response.reason}")
             kind = _kind(response, current)
             data = _read_body(response, max_bytes, deadline, url, timeout)
-            return Fetched(current, _to_utf8(data, response, current), kind, name_for_url(current, kind))
+            if kind not in ("pdf", "docx"):  # binary files are read as they are
+                data = _to_utf8(data, response, current)
+            return Fetched(current, data, kind, name_for_url(current, kind))
         finally:
             watchdog.cancel()
             conn.close()
@@ -213,7 +217,7 @@ def name_for_url(url: str, kind: str) -> str:
     """A document name from a URL: host and last path segment, safe as a file name."""
     parts = urlsplit(url)
     last = unquote(parts.path.rstrip("/").rsplit("/", 1)[-1]) if parts.path.strip("/") else ""
-    stem = re.sub(r"\.(html?|txt|md|markdown|php|aspx?)$", "", last, flags=re.I)
+    stem = re.sub(r"\.(html?|txt|md|markdown|php|aspx?|pdf|docx)$", "", last, flags=re.I)
     name = "-".join(x for x in (parts.hostname or "page", stem) if x)
     name = re.sub(r"[^\w.-]+", "-", name).strip("-.")[:120] or "page"
     return name + SUFFIX_OF_KIND[kind]

@@ -1,4 +1,4 @@
-"""Readers: plain text, Markdown and HTML into Documents.
+"""Readers: plain text, Markdown and HTML into Documents (PDF and .docx: binary.py).
 
 Each reader finds block boundaries in the text it keeps, so every block (and every
 passage cut from it) is a verbatim slice with exact offsets.
@@ -8,17 +8,14 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from index.ingest.binary import read_docx, read_pdf
 from index.ingest.documents import Block, Document, ReadError
-from index.text import lexicon
+from index.ingest.plaintext import BYLINE, DATE, is_heading, read_text  # noqa: F401 (read_text: readers' API)
 
 SUFFIXES = {".txt": "text", ".text": "text", ".md": "markdown", ".markdown": "markdown",
-            ".html": "html", ".htm": "html"}
-MONTHS = "|".join(lexicon.MONTHS + lexicon.MONTH_ABBREVIATIONS)
-DATE = re.compile(rf"\b(?:(?:{MONTHS})\.? \d{{1,2}},? \d{{4}}|\d{{1,2}} (?:{MONTHS}) \d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})\b")
-BYLINE = re.compile(r"^\s*By\s+\S")
-HEADING_MAX_WORDS = 12
+            ".html": "html", ".htm": "html", ".pdf": "pdf", ".docx": "docx"}
+
 _LIST_MARKER = re.compile(r"\s*(?:[-*+]|\d{1,9}[.)])\s+")
-_BLANK_LINES = re.compile(r"\n[ \t\u00a0]*\n\s*")
 
 
 def read_path(path: Path) -> Document:
@@ -35,9 +32,13 @@ def read_path(path: Path) -> Document:
 
 
 def read_bytes(data: bytes, name: str, kind: str, source: str | None = None) -> Document:
-    text = decode(data, name)
-    reader = {"text": read_text, "markdown": read_markdown, "html": read_html}[kind]
-    doc = reader(text, name)
+    if not data.strip():
+        raise ReadError(f"{name}: the file is empty")
+    if kind in ("pdf", "docx"):
+        doc = (read_pdf if kind == "pdf" else read_docx)(data, name)
+    else:
+        reader = {"text": read_text, "markdown": read_markdown, "html": read_html}[kind]
+        doc = reader(decode(data, name), name)
     doc.source = source or name
     if not any(b.kind == "paragraph" for b in doc.blocks):
         raise ReadError(f"{name}: no text to index")
@@ -61,73 +62,6 @@ def decode(data: bytes, name: str) -> str:
 def _control_ratio(text: str) -> float:
     bad = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\r\t\f")
     return bad / max(1, min(len(text), 8192))
-
-
-def _chunks(text: str) -> list[tuple[int, int]]:
-    """(start, end) of the runs between blank lines, white space trimmed."""
-    out, pos = [], 0
-    for sep in [*_BLANK_LINES.finditer(text), None]:
-        end = sep.start() if sep else len(text)
-        chunk = text[pos:end]
-        lead = len(chunk) - len(chunk.lstrip())
-        trail = len(chunk.rstrip())
-        if trail > lead:
-            out.append((pos + lead, pos + trail))
-        pos = sep.end() if sep else len(text)
-    return out
-
-
-def is_heading(line: str) -> bool:
-    """A short line without closing punctuation, like "The world mourns for France"."""
-    line = line.strip()
-    words = line.split()
-    return (0 < len(words) <= HEADING_MAX_WORDS and "\n" not in line
-            and line[-1] not in ".!?:;,\"'\u201d\u2019)" and line[0].isupper() is not False
-            and not line[0].islower())
-
-
-def read_text(text: str, name: str) -> Document:
-    """Plain text: a title line (maybe repeated), a byline "By ... <date>", headings, paragraphs."""
-    doc = Document(name=name, text=text)
-    chunks = _split_lines_of_front_matter(text, _chunks(text))
-    for index, (start, end) in enumerate(chunks):
-        chunk = text[start:end]
-        kind = _front_kind(doc, chunk, index) or ("heading" if is_heading(chunk) else "paragraph")
-        doc.blocks.append(Block(kind, start, end))
-    return doc
-
-
-def _split_lines_of_front_matter(text: str, chunks: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """The title and the byline may share a chunk ("Title\\nBy ..."): give each line its own block."""
-    out = []
-    for index, (start, end) in enumerate(chunks):
-        if index < 3 and "\n" in text[start:end] and BYLINE.match(text[start:end].split("\n")[-1]):
-            pos = start
-            for line in text[start:end].split("\n"):
-                if line.strip():
-                    lead = len(line) - len(line.lstrip())
-                    out.append((pos + lead, pos + len(line.rstrip())))
-                pos += len(line) + 1
-        else:
-            out.append((start, end))
-    return out
-
-
-def _front_kind(doc: Document, chunk: str, index: int) -> str | None:
-    """Title and byline are recognised only before the first paragraph."""
-    if any(b.kind == "paragraph" for b in doc.blocks):
-        return None
-    if index == 0 and is_heading(chunk):
-        doc.title = chunk.strip()
-        return "title"
-    if doc.title and chunk.strip() == doc.title:
-        return "title"  # the repeated title line is metadata too, never indexed twice
-    if BYLINE.match(chunk) and "\n" not in chunk:
-        doc.byline = chunk.strip()
-        if date := DATE.search(chunk):
-            doc.date = date.group()
-        return "byline"
-    return None
 
 
 def read_markdown(text: str, name: str) -> Document:

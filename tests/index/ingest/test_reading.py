@@ -72,8 +72,8 @@ def test_bad_input_is_a_clear_error_naming_the_file(data, message):
 
 
 def test_unsupported_suffix_and_missing_file(tmp_path: Path):
-    (tmp_path / "a.pdf").write_bytes(b"%PDF")
+    (tmp_path / "a.odt").write_bytes(b"PK")
     with pytest.raises(ReadError, match="unsupported"):
-        read_path(tmp_path / "a.pdf")
+        read_path(tmp_path / "a.odt")
     with pytest.raises(ReadError, match="cannot read"):
         read_path(tmp_path / "missing.txt")
