@@ -12,6 +12,7 @@ import pytest
 
 from index.content.locking import change_lock
 from index.engine import Engine
+from tests.index.ingest.test_binary import pdf_of
 
 from .standin import MANAGE_GUILD, Request
 from .test_bot_commands import is_ephemeral, no_mentions, wait_final
@@ -265,3 +266,17 @@ async def test_direct_messages_use_the_default_content_when_on(standin, start_bo
                                    and str((r.body or {}).get("message_reference", {}).get("message_id")) == message["id"],
                                    what="a reply to the DM")
     assert reply.body["embeds"][0]["footer"]["text"] == f"content version {engine.stats().version}"
+
+
+async def test_a_pdf_attachment_is_added_and_cited_with_its_page(standin, start_bot, guild_engine):
+    await start_bot()
+    await corpus_made(standin)
+    storks = STORKS.decode().split("\n\n")
+    pdf = pdf_of(["Migration notes", "The first page is about the weather over the island.", *storks[1:]],
+                 breaks=(2,))
+    *_, final = await add(standin, "storks.pdf", pdf)
+    assert final.payload["embeds"][0]["title"].startswith("Added storks.pdf")
+    [answer] = await standin.wait_response(await standin.interaction("ask", {"question": QUESTION}))
+    description = answer.payload["embeds"][0]["description"]
+    assert description.startswith("**4,312**")
+    assert "Migration notes, page 2, paragraph 2" in description  # the citation gives the page
