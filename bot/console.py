@@ -23,21 +23,12 @@ from index.settings import IndexSettings
 from . import rendering
 from .errors import user_message
 from .handlers import Handlers, UserError
+from .help import help_text
 from .replies import Reply
 
 log = logging.getLogger(__name__)
 
-HELP = """Type a question about the content, or a command:
-  /summary [sentences:N] [section:NAME] [topic:WORDS]   the content in its own sentences (N: 1-10)
-  /reindex                                             rebuild the content from its sources
-  /status                                              what is indexed
-  /content add PATH (or URL)                           add a .txt, .md or .html file as a document
-  /content list                                        the documents
-  /content remove NAME                                 take a document out (older versions keep it)
-  /content history                                     versions: when, who, what changed
-  /content rollback N                                  make version N live again (as a new version)
-  /help                                                this text
-  /quit                                                leave (or Ctrl-D)"""
+
 
 BANNER = "Verbatim console. Ask a question about the content, or /help."
 
@@ -84,7 +75,7 @@ class StatusLines:
 
 
 async def run_content(handlers: Handlers, rest: str) -> Reply:
-    """`/content add|list|remove|history|rollback …`, as the moderator of the console's corpus."""
+    """`/content add|list|remove|history|feedback|rollback …`, as the moderator of the console's corpus."""
     try:
         words = shlex.split(rest)
     except ValueError as exc:
@@ -95,6 +86,8 @@ async def run_content(handlers: Handlers, rest: str) -> Reply:
         return await handlers.documents()
     if action == "history" and not args:
         return await handlers.history()
+    if action == "feedback" and not args:
+        return await handlers.feedback()
     if action == "add" and len(args) == 1:
         target = args[0]
         if target.startswith(("http://", "https://")):
@@ -108,7 +101,7 @@ async def run_content(handlers: Handlers, rest: str) -> Reply:
         except ValueError:
             raise UserError("rollback takes a version number, as /content history shows it") from None
         return await handlers.rollback(guild_id=None, actor=actor, version=version, on_status=StatusLines())
-    raise UserError("use /content add PATH, /content list, /content remove NAME, /content history "
+    raise UserError("use /content add PATH, /content list, /content remove NAME, /content history, /content feedback "
                     "or /content rollback N")
 
 
@@ -160,7 +153,7 @@ async def run_line(handlers: Handlers, line: str) -> Reply | None:
     if command == "/status":
         return await handlers.status(latency=None)
     if command == "/help":
-        return Reply.notice(HELP)
+        return Reply.notice(help_text(console=True))
     raise UserError(f"no command {command}: try /help")
 
 

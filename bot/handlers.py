@@ -15,11 +15,12 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
+import sqlite3
 from collections.abc import Awaitable, Callable
 
 from index.content.reports import ChangeReport
 from index.engine import Engine, warm_up
-from index.errors import NotIndexedError
+from index.errors import NotIndexedError, StoreError
 from index.settings import IndexSettings
 
 from .replies import Fact, Quote, Reply
@@ -30,6 +31,7 @@ SUMMARY_SENTENCES = (1, 10)
 # A summary's character budget: one embed description (4,096) less room for citations and escaping.
 SUMMARY_CHARS = 3000
 HISTORY_VERSIONS = 20
+FEEDBACK_SHOWN = 20  # answers marked wrong, in one reply
 LISTED_DOCUMENTS = 25  # Discord shows at most 25 fields
 CHANGE_WAIT_SECONDS = 600.0  # a change waits this long for another; Discord's reply token lasts 15 min
 
@@ -80,20 +82,50 @@ class Handlers:
 
     # -- questions -------------------------------------------------------------------------
 
-    async def ask(self, question: str, *, guild_id: int | None = None) -> Reply:
+    async def ask(self, question: str, *, guild_id: int | None = None, remember: bool = False) -> Reply:
+        """The reply to a question; with `remember`, the answer is kept for members' votes
+        (Discord shows Helpful / Wrong buttons under it)."""
         engine = await self.engine_for(guild_id)
         # Questions take milliseconds, but the first after a change loads the new version:
         # a worker thread keeps the gateway's heartbeat and other interactions going meanwhile.
         result = await asyncio.to_thread(self._explained, guild_id, engine.ask, question)
         footer = f"content version {result.version}" if result.version is not None else None
+        answer_id = await self._remembered(engine, result) if remember else None
         if result.refused:
             quotes = [_quote(hit, None) for hit in result.passages[:1]]
             return Reply("refusal", title=result.question, lead="The content does not say.",
                          quote_label="Closest passage (it does not answer the question):" if quotes else None,
-                         quotes=quotes, footer=footer)
+                         quotes=quotes, footer=footer, answer_id=answer_id)
         quotes = [_quote(hit, (hit.answer_start, hit.answer_end)) for hit in result.passages]
         return Reply("answer", title=result.question, answer=result.answer or None,
-                     lead=None if result.answer else "The content says:", quotes=quotes, footer=footer)
+                     lead=None if result.answer else "The content says:", quotes=quotes, footer=footer,
+                     answer_id=answer_id)
+
+    async def _remembered(self, engine: Engine, result) -> int | None:
+        """The answer's id for its buttons; None (no buttons) when the store cannot keep it."""
+        try:
+            return await asyncio.to_thread(engine.remember, result)
+        except (StoreError, sqlite3.Error) as exc:
+            log.warning("answer not kept for feedback: %s", exc)
+            return None
+
+    async def vote(self, *, answer_id: int, user_id: int, choice: str, guild_id: int | None = None) -> Reply:
+        engine = await self.engine_for(guild_id)
+        tally = await asyncio.to_thread(engine.vote, answer_id, str(user_id), choice)
+        said = "helpful" if choice == "helpful" else "wrong: the moderators will see it in /content feedback"
+        return Reply.notice(f"Thanks: you marked this answer {said}. "
+                            f"So far {_count(tally.helpful, 'helpful vote')}, {_count(tally.wrong, 'wrong vote')}.")
+
+    async def feedback(self, guild_id: int | None = None) -> Reply:
+        """For moderators: the answers members marked wrong, most marked first."""
+        engine = await self.engine_for(guild_id)
+        tallies = await asyncio.to_thread(engine.marked_wrong, FEEDBACK_SHOWN)
+        if not tallies:
+            return Reply("content", title="Feedback", lead="No answer has been marked wrong.")
+        facts = [Fact(_clip(t.question, 200), f"{_answer_said(t)} \u2014 {t.wrong} wrong, {t.helpful} helpful "
+                      f"(content version {t.version})") for t in tallies]
+        return Reply("content", title="Feedback", lead=f"{_count(len(tallies), 'answer')} marked wrong, most "
+                     "marked first. `python -m index feedback --export` writes them all as JSONL.", facts=facts)
 
     async def summary(self, *, sentences: int | None = None, section: str | None = None,
                       topic: str | None = None, guild_id: int | None = None) -> Reply:
@@ -295,6 +327,16 @@ def _change_reply(title: str, report: ChangeReport, waited: bool) -> Reply:
         Fact("Passages", f"{report.passages} (+{report.passages_added} / -{report.passages_removed})"),
         Fact("Time", f"{report.seconds:.2f} s"),
     ], footer=f"content version {report.version}")
+
+
+def _answer_said(tally) -> str:
+    if tally.answer:
+        return f"answered \u201c{_clip(tally.answer, 100)}\u201d"
+    return "refused" if tally.refused else "answered with passages only"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
 
 
 def _count(n: int, noun: str) -> str:

@@ -46,6 +46,7 @@ class Reply:
     facts: list[Fact] = field(default_factory=list)
     footer: str | None = None
     ephemeral: bool = False
+    answer_id: int | None = None       # a remembered answer: Discord shows feedback buttons under it
 
     @classmethod
     def notice(cls, text: str, ephemeral: bool = True) -> "Reply":

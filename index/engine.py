@@ -22,6 +22,7 @@ from index.errors import (
 from index.ingest.documents import Document
 from index.retrieval import reranking
 from index.settings import IndexSettings
+from index.store import feedback
 from index.store.sqlite import DEFAULT_CORPUS, Store
 from index.summaries import summarise as summaries
 
@@ -156,6 +157,24 @@ class Engine:
         if kept is None or kept[0] is not loaded:
             kept = self._sentences = (loaded, summaries.read_sentences(loaded.snapshot))
         return kept[1]
+
+    # -- feedback ----------------------------------------------------------------------------
+
+    def remember(self, result: AskResult) -> int:
+        """Keep an answer shown with feedback buttons; the id the buttons carry."""
+        first = result.passages[0].text if result.passages else None
+        return feedback.remember(self.store, self.corpus, result.version, result.question, result.answer,
+                                 result.refused, first)
+
+    def vote(self, answer_id: int, user_id: str, choice: str) -> feedback.Tally:
+        """One member's vote on a remembered answer (a later vote replaces theirs)."""
+        try:
+            return feedback.vote(self.store, answer_id, user_id, choice)
+        except KeyError:
+            raise EngineError("that answer is no longer known here; ask again") from None
+
+    def marked_wrong(self, limit: int = 20) -> list[feedback.Tally]:
+        return feedback.marked_wrong(self.store, self.corpus, limit)
 
     def documents(self) -> list[Document]:
         loaded = self.current()

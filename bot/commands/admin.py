@@ -1,10 +1,13 @@
-"""/reindex (moderators) and /status."""
+"""/reindex (moderators), /status and /help."""
 from __future__ import annotations
 
 import discord
 from discord import app_commands
 
+from .. import rendering
+from ..help import help_text
 from ..permissions import moderator_only
+from ..replies import Reply
 from .changes import actor, run_change
 from .common import answers_here, respond
 
@@ -27,4 +30,10 @@ async def status(interaction: discord.Interaction) -> None:
     await respond(interaction, handlers.status(latency=interaction.client.latency, guild_id=interaction.guild_id))
 
 
-COMMANDS = [reindex, status]
+@app_commands.command(name="help", description="What Verbatim can do, and how to ask.")
+async def help_command(interaction: discord.Interaction) -> None:
+    await interaction.response.send_message(**rendering.message(Reply.notice(help_text(console=False))),
+                                            ephemeral=True)
+
+
+COMMANDS = [reindex, status, help_command]

@@ -7,14 +7,14 @@ import re
 import discord
 from discord import app_commands
 
-from .. import rendering
+from .. import feedback, rendering
 from ..errors import user_message
 from ..replies import Reply
 from .common import answers_here, respond
 
 log = logging.getLogger(__name__)
 
-HELP = "Ask me a question about the content, e.g. `@Verbatim how many died?` or `/ask`."
+HELP = "Ask me a question about the content, e.g. `@Verbatim how many died?` or `/ask`; `/help` says more."
 NO_DMS = "I answer questions in servers, not in direct messages."
 
 
@@ -31,7 +31,8 @@ async def ask_cooldown(interaction: discord.Interaction) -> bool:
 @app_commands.check(answers_here)  # first (checks run bottom-up): a refused DM spends no cooldown
 async def ask(interaction: discord.Interaction, question: str, private: bool = False) -> None:
     handlers = interaction.client.handlers  # type: ignore[attr-defined]
-    await respond(interaction, handlers.ask(question, guild_id=interaction.guild_id), ephemeral=private)
+    await respond(interaction, handlers.ask(question, guild_id=interaction.guild_id, remember=not private),
+                  ephemeral=private)
 
 
 COMMANDS = [ask]
@@ -68,7 +69,7 @@ async def on_message(client, message: discord.Message) -> None:
         return
     guild_id = message.guild.id if message.guild else None
     try:
-        reply = await client.handlers.ask(question, guild_id=guild_id)
+        reply = await client.handlers.ask(question, guild_id=guild_id, remember=True)
     except Exception as exc:  # noqa: BLE001 - every failure becomes a short reply
         text, unexpected = user_message(exc)
         if unexpected:
@@ -79,6 +80,8 @@ async def on_message(client, message: discord.Message) -> None:
 
 async def _reply(message: discord.Message, reply: Reply, delete_after: float | None = None) -> None:
     try:
-        await message.reply(**rendering.message(reply), mention_author=False, delete_after=delete_after)
+        view = feedback.view_for(reply)
+        await message.reply(**rendering.message(reply), **({"view": view} if view else {}), mention_author=False,
+                            delete_after=delete_after)
     except discord.HTTPException:
         log.warning("could not reply to message %s", message.id, exc_info=True)

@@ -1,4 +1,4 @@
-"""/content add|list|remove|history|rollback: moderators own their server's content.
+"""/content add|list|remove|history|feedback|rollback: moderators own their server's content.
 
 Every subcommand checks at run time that the user is a moderator (default_permissions only hides
 the group from other members, and server admins can change that). Changes answer through
@@ -19,7 +19,7 @@ content = app_commands.Group(name="content", description="The documents question
                              default_permissions=discord.Permissions(manage_guild=True), guild_only=True)
 
 
-@content.command(name="add", description="Add a document: attach a .txt, .md or .html file.")
+@content.command(name="add", description="Add a document: attach a .txt, .md, .html, .pdf or .docx file.")
 @app_commands.describe(attachment="The file to add (.txt, .md, .html)",
                        url="A page to fetch instead (only when the server's settings allow URLs)")
 @app_commands.check(moderator_only)
@@ -73,6 +73,13 @@ async def document_choices(interaction: discord.Interaction, current: str) -> li
 async def history(interaction: discord.Interaction) -> None:
     handlers = interaction.client.handlers  # type: ignore[attr-defined]
     await respond(interaction, handlers.history(interaction.guild_id), ephemeral=True)
+
+
+@content.command(name="feedback", description="The answers members marked wrong, most marked first.")
+@app_commands.check(moderator_only)
+async def feedback(interaction: discord.Interaction) -> None:
+    handlers = interaction.client.handlers  # type: ignore[attr-defined]
+    await respond(interaction, handlers.feedback(interaction.guild_id), ephemeral=True)
 
 
 @content.command(name="rollback", description="Make an older version live again (as a new version).")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from index.errors import StoreError
 
-SCHEMA_VERSION = 4  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies
+SCHEMA_VERSION = 5  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies; 5: answers, votes
 # (tables added; older files upgrade in place)
 
 SCHEMA = """
@@ -67,6 +67,23 @@ CREATE TABLE IF NOT EXISTS sources (
     added_by TEXT,
     added_at REAL,
     PRIMARY KEY (version_id, name)
+);
+CREATE TABLE IF NOT EXISTS answers (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    corpus TEXT NOT NULL,
+    version INTEGER,
+    question TEXT NOT NULL,
+    answer TEXT,
+    refused INTEGER NOT NULL,
+    passage TEXT
+);
+CREATE TABLE IF NOT EXISTS votes (
+    answer_id INTEGER NOT NULL REFERENCES answers(id),
+    user_id TEXT NOT NULL,
+    vote TEXT NOT NULL CHECK (vote IN ('helpful', 'wrong')),
+    at REAL NOT NULL,
+    PRIMARY KEY (answer_id, user_id)
 );
 CREATE TABLE IF NOT EXISTS excluded (
     version_id INTEGER NOT NULL REFERENCES versions(id),

@@ -243,7 +243,7 @@ class StandIn:
                "content": data.get("content") or "", "timestamp": iso_now(), "edited_timestamp": None,
                "tts": False, "mention_everyone": False, "mentions": [], "mention_roles": [],
                "attachments": [], "embeds": data.get("embeds") or [], "pinned": False, "type": 0,
-               "flags": data.get("flags", 0) or 0}
+               "flags": data.get("flags", 0) or 0, "components": data.get("components") or []}
         if webhook:
             msg["webhook_id"] = str(self.app_id)
         if ref := data.get("message_reference"):
@@ -401,6 +401,27 @@ class StandIn:
         self.sent_at[str(iid)] = time.perf_counter()
         await self.dispatch("INTERACTION_CREATE", payload)
         return payload
+
+    async def click(self, custom_id: str, message: dict, *, user_id: int = 1001,
+                    permissions: int = SEND_MESSAGES) -> dict:
+        """Send INTERACTION_CREATE for a button (kind 3) pressed on `message`, a message the bot
+        sent (as the stand-in answered it: with its components)."""
+        iid = snowflake()
+        payload = {
+            "id": str(iid), "application_id": str(self.app_id), "type": 3, "token": f"tok{iid}", "version": 1,
+            "attachment_size_limit": 8 * 1024 * 1024, "app_permissions": str(SEND_MESSAGES), "locale": "en-US",
+            "entitlements": [], "data": {"custom_id": custom_id, "component_type": 2}, "message": message,
+            "guild_id": str(self.guild_id), "channel_id": str(self.channel_id),
+            "channel": {"id": str(self.channel_id), "type": 0}, "member": self.member(user_id, permissions),
+            "guild_locale": "en-US", "context": 0, "authorizing_integration_owners": {"0": str(self.guild_id)},
+        }
+        self.sent_at[str(iid)] = time.perf_counter()
+        await self.dispatch("INTERACTION_CREATE", payload)
+        return payload
+
+    def sent_message(self, request: "Request") -> dict:
+        """The message a reply request made, as the stand-in answered it (components included)."""
+        return self._message(request.payload, self.bot_user, webhook=request.path.startswith("/webhooks/"))
 
     async def message(self, content: str, *, user_id: int = 1001, mention: bool = False,
                       channel_id: int | None = None, dm: bool = False) -> dict:

@@ -20,7 +20,7 @@ async def test_sync_sends_the_command_schema(standin, start_bot):
     [put] = puts(standin)
     assert put.path == f"/applications/{standin.app_id}/guilds/{standin.guild_id}/commands"
     commands = {c["name"]: c for c in put.body}
-    assert set(commands) == {"ask", "summary", "reindex", "status", "content"}
+    assert set(commands) == {"ask", "summary", "reindex", "status", "content", "help"}
     ask = {o["name"]: o for o in commands["ask"]["options"]}
     assert ask["question"]["type"] == 3 and ask["question"]["required"]
     assert ask["private"]["type"] == 5 and not ask["private"].get("required", False)
@@ -32,7 +32,7 @@ async def test_sync_sends_the_command_schema(standin, start_bot):
     content = commands["content"]
     assert int(content["default_member_permissions"]) == 1 << 5
     subcommands = {o["name"]: o for o in content["options"]}
-    assert set(subcommands) == {"add", "list", "remove", "history", "rollback"}
+    assert set(subcommands) == {"add", "list", "remove", "history", "feedback", "rollback"}
     add = {o["name"]: o for o in subcommands["add"]["options"]}
     assert add["attachment"]["type"] == 11 and add["url"]["type"] == 3  # 11: an attachment
     assert [o["autocomplete"] for o in subcommands["remove"]["options"]] == [True]

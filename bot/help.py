@@ -1,0 +1,35 @@
+"""What the bot can do and how to ask: one text for /help in Discord and in the console."""
+from __future__ import annotations
+
+# (Discord form, console form, what it does); None: not in that front-end.
+COMMANDS = [
+    ("/ask question:<words>", "<your question>", "an answer in the content's own words, quoted and cited"),
+    ("@Verbatim <question>", None, "the same, by mentioning the bot"),
+    ("/summary [sentences] [section] [topic]", "/summary [sentences:N] [section:NAME] [topic:WORDS]",
+     "the content, a section or a topic in its own sentences (1-10)"),
+    ("/status", "/status", "what is indexed"),
+    ("/reindex", "/reindex", "moderators: rebuild the content from its sources"),
+    ("/content add attachment:<file> (or url)", "/content add PATH (or URL)",
+     "moderators: add a .txt, .md, .html, .pdf or .docx document"),
+    ("/content list | remove | history | rollback", "/content list | remove NAME | history | rollback N",
+     "moderators: the documents and their versions"),
+    ("/content feedback", "/content feedback", "moderators: the answers members marked wrong"),
+    ("/help", "/help", "this text"),
+    (None, "/quit", "leave (or Ctrl-D)"),
+]
+
+HOW_TO_ASK = ("Ask one thing at a time, with the names the content uses: \"How many people died in Paris?\", "
+              "\"Who said 'there can be no tolerance of terrorism'?\", \"When did the summit start?\". "
+              "Every answer is a verbatim span of the passage quoted under it; when the content does not "
+              "say, Verbatim says so instead of guessing.")
+FEEDBACK = "Under each answer, Helpful / Wrong tell the moderators which answers to fix."
+
+
+def help_text(console: bool) -> str:
+    column = 1 if console else 0
+    rows = [(row[column], row[2]) for row in COMMANDS if row[column]]
+    width = max(len(form) for form, _ in rows)
+    lines = [f"{'  ' if console else ''}{form:<{width}}  {what}" if console else f"`{form}`: {what}"
+             for form, what in rows]
+    parts = [HOW_TO_ASK, *([] if console else [FEEDBACK]), "\n".join(lines)]
+    return "\n\n".join(parts)

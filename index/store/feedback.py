@@ -1,0 +1,82 @@
+"""Members' votes on the answers they were shown, kept in the store beside the content.
+
+An answer shown with buttons is remembered (`remember`: the question, the answer, the passage
+cited first, the corpus and its version); each member has one vote an answer, the latest one
+counting (`vote`). Moderators read the answers marked wrong (`marked_wrong`); `rows` is every
+remembered answer with its votes, for `python -m index feedback --export`.
+"""
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+
+from index.store.sqlite import Store
+
+VOTES = ("helpful", "wrong")
+
+
+@dataclass(frozen=True)
+class Tally:
+    question: str
+    answer: str | None
+    corpus: str
+    version: int | None
+    refused: bool
+    helpful: int
+    wrong: int
+    passage: str | None = None
+    answer_id: int | None = None
+
+
+def remember(store: Store, corpus: str, version: int | None, question: str, answer: str | None,
+             refused: bool, passage: str | None) -> int:
+    with store.connect(write=True) as conn:
+        return conn.execute("INSERT INTO answers (at, corpus, version, question, answer, refused, passage) "
+                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (time.time(), corpus, version, question, answer, int(refused), passage)).lastrowid
+
+
+def vote(store: Store, answer_id: int, user_id: str, choice: str) -> Tally:
+    """Record (or change) one member's vote; the answer's tally after it."""
+    if choice not in VOTES:
+        raise ValueError(f"a vote is one of {', '.join(VOTES)}")
+    with store.connect(write=True) as conn:
+        if conn.execute("SELECT 1 FROM answers WHERE id = ?", (answer_id,)).fetchone() is None:
+            raise KeyError(answer_id)
+        conn.execute("INSERT INTO votes VALUES (?, ?, ?, ?) ON CONFLICT(answer_id, user_id) "
+                     "DO UPDATE SET vote = excluded.vote, at = excluded.at",
+                     (answer_id, user_id, choice, time.time()))
+        return _tallies(conn, "WHERE a.id = ?", (answer_id,))[0]
+
+
+def marked_wrong(store: Store, corpus: str | None = None, limit: int = 20) -> list[Tally]:
+    """The answers with wrong votes, most marked first."""
+    if not store.exists():
+        return []
+    where, params = ("WHERE a.corpus = ?", (corpus,)) if corpus else ("", ())
+    with store.connect() as conn:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'votes'").fetchone() is None:
+            return []
+        rows = _tallies(conn, where, params)
+    return sorted((t for t in rows if t.wrong), key=lambda t: (-t.wrong, t.helpful))[:limit]
+
+
+def rows(store: Store, corpus: str | None = None) -> list[Tally]:
+    """Every remembered answer that has votes, oldest first."""
+    if not store.exists():
+        return []
+    where, params = ("WHERE a.corpus = ?", (corpus,)) if corpus else ("", ())
+    with store.connect() as conn:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'votes'").fetchone() is None:
+            return []
+        return [t for t in _tallies(conn, where, params) if t.helpful or t.wrong]
+
+
+def _tallies(conn, where: str, params: tuple) -> list[Tally]:
+    query = ("SELECT a.id, a.question, a.answer, a.corpus, a.version, a.refused, a.passage, "
+             "SUM(v.vote = 'helpful'), SUM(v.vote = 'wrong') FROM answers a "
+             f"LEFT JOIN votes v ON v.answer_id = a.id {where} GROUP BY a.id ORDER BY a.id")
+    return [Tally(question, answer, corpus, version, bool(refused), int(helpful or 0), int(wrong or 0), passage,
+                  answer_id)
+            for answer_id, question, answer, corpus, version, refused, passage, helpful, wrong
+            in conn.execute(query, params)]

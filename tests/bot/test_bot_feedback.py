@@ -1,0 +1,85 @@
+"""Helpful / Wrong under every answer, through the stand-in: one vote a member, kept in the
+store, still working after the bot restarts, and read by moderators with /content feedback."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+from index.store import feedback
+
+from .standin import MANAGE_GUILD, ROOT
+from .test_bot_commands import is_ephemeral
+
+QUESTION = "How many people died in the Paris attacks?"
+
+
+async def ask(standin) -> tuple[dict, dict[str, str]]:
+    """The answer message as sent (components included) and its buttons' custom ids by label."""
+    [response] = await standin.wait_response(await standin.interaction("ask", {"question": QUESTION}))
+    message = standin.sent_message(response)
+    buttons = {c["label"]: c["custom_id"] for row in message["components"] for c in row["components"]}
+    return message, buttons
+
+
+async def press(standin, message: dict, custom_id: str, user_id: int) -> str:
+    [response] = await standin.wait_response(await standin.click(custom_id, message, user_id=user_id))
+    assert response.body["type"] == 4 and is_ephemeral(response)
+    return response.payload["embeds"][0]["description"] if response.payload.get("embeds") else response.payload["content"]
+
+
+async def test_votes_are_kept_one_a_member_and_survive_a_restart(standin, start_bot, guild_engine):
+    bot = await start_bot()
+    message, buttons = await ask(standin)
+    assert set(buttons) == {"Helpful", "Wrong"}
+    answer_id = int(buttons["Wrong"].rsplit(":", 1)[1])
+
+    said = await press(standin, message, buttons["Wrong"], user_id=1001)
+    assert "marked this answer wrong" in said and "1 wrong vote" in said
+    said = await press(standin, message, buttons["Wrong"], user_id=1001)  # the same member again
+    assert "1 wrong vote" in said
+    said = await press(standin, message, buttons["Helpful"], user_id=1002)
+    assert "1 helpful vote, 1 wrong vote" in said
+
+    await bot.close()  # a new process would be the same: nothing of the old view is kept
+    await start_bot()
+    said = await press(standin, message, buttons["Wrong"], user_id=1003)
+    assert "2 wrong votes" in said
+    [tally] = feedback.marked_wrong(guild_engine.store, guild_engine.corpus)
+    assert (tally.answer_id, tally.question, tally.wrong, tally.helpful) == (answer_id, QUESTION, 2, 1)
+    assert tally.answer == guild_engine.ask(QUESTION).answer and tally.version == guild_engine.stats().version
+
+
+async def test_moderators_read_the_answers_marked_wrong(standin, start_bot, guild_engine):
+    await start_bot()
+    message, buttons = await ask(standin)
+    await press(standin, message, buttons["Wrong"], user_id=1005)
+
+    [refused] = await standin.wait_response(await standin.interaction("content feedback"))
+    assert is_ephemeral(refused) and "moderator" in json.dumps(refused.payload).lower()  # a member is refused
+    [final] = await standin.wait_response(await standin.interaction("content feedback", permissions=MANAGE_GUILD))
+    embed = final.payload["embeds"][0]
+    assert embed["title"] == "Feedback" and is_ephemeral(final)
+    [field] = embed["fields"]
+    assert field["name"] == QUESTION and "1 wrong, 0 helpful" in field["value"]
+
+
+async def test_private_answers_have_no_buttons(standin, start_bot):
+    await start_bot()
+    interaction = await standin.interaction("ask", {"question": QUESTION, "private": True})
+    [response] = await standin.wait_response(interaction)
+    assert is_ephemeral(response) and not response.payload.get("components")
+
+
+def test_feedback_export_is_jsonl(tmp_path, engine):
+    result = engine.ask(QUESTION)
+    answer_id = engine.remember(result)
+    engine.vote(answer_id, "1001", "wrong")
+    engine.remember(engine.ask("Who is Peskov?"))  # no votes: not exported
+    done = subprocess.run([sys.executable, "-m", "index", "feedback", "--export", "--index", str(engine.store.path),
+                           "--corpus", engine.corpus],
+                          cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    [row] = [json.loads(line) for line in done.stdout.splitlines()]
+    assert row["question"] == QUESTION and row["answer"] == result.answer and row["wrong"] == 1
+    assert row["passage"] == result.passages[0].text and row["corpus"] == engine.corpus
