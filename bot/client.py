@@ -10,7 +10,7 @@ from discord import app_commands
 
 from index.settings import IndexSettings
 
-from . import errors, feedback, sync
+from . import buttons, errors, sync
 from .commands import all_commands
 from .commands import ask as ask_commands
 from .cooldown import Cooldown
@@ -58,7 +58,7 @@ class VerbatimBot(discord.Client):
         use_endpoints(settings)
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(feedback.VoteButton)  # answers' buttons work across restarts
+        self.add_dynamic_items(buttons.VoteButton, buttons.MoreButton)  # answers' buttons work across restarts
         # The re-ranker's model loads beside the gateway's start, not in the first /ask.
         self._warming = asyncio.create_task(self.handlers.warm_up())
         if self.settings.sync_on_change:

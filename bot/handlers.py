@@ -32,6 +32,7 @@ SUMMARY_SENTENCES = (1, 10)
 SUMMARY_CHARS = 3000
 HISTORY_VERSIONS = 20
 FEEDBACK_SHOWN = 20  # answers marked wrong, in one reply
+MORE_PASSAGES = 3  # a press of "More passages" shows this many more
 LISTED_DOCUMENTS = 25  # Discord shows at most 25 fields
 CHANGE_WAIT_SECONDS = 600.0  # a change waits this long for another; Discord's reply token lasts 15 min
 
@@ -95,11 +96,22 @@ class Handlers:
             quotes = [_quote(hit, None) for hit in result.passages[:1]]
             return Reply("refusal", title=result.question, lead="The content does not say.",
                          quote_label="Closest passage (it does not answer the question):" if quotes else None,
-                         quotes=quotes, footer=footer, answer_id=answer_id)
+                         quotes=quotes, footer=footer, answer_id=answer_id, more_after=len(quotes) or None)
         quotes = [_quote(hit, (hit.answer_start, hit.answer_end)) for hit in result.passages]
         return Reply("answer", title=result.question, answer=result.answer or None,
                      lead=None if result.answer else "The content says:", quotes=quotes, footer=footer,
-                     answer_id=answer_id)
+                     answer_id=answer_id, more_after=len(quotes) or None)
+
+    async def more(self, *, answer_id: int, shown: int, guild_id: int | None = None) -> Reply:
+        """The next passages for a remembered answer's question, after the `shown` first."""
+        engine = await self.engine_for(guild_id)
+        question, hits = await asyncio.to_thread(engine.more, answer_id, shown, MORE_PASSAGES)
+        if not hits:
+            return Reply.notice("There are no more passages for this question.")
+        full = len(hits) == MORE_PASSAGES
+        return Reply("passages", title=question, lead=f"Passages {shown + 1} to {shown + len(hits)} for this question:",
+                     quotes=[_quote(hit, None) for hit in hits], ephemeral=True, answer_id=answer_id,
+                     more_after=shown + len(hits) if full else None)
 
     async def _remembered(self, engine: Engine, result) -> int | None:
         """The answer's id for its buttons; None (no buttons) when the store cannot keep it."""

@@ -30,6 +30,7 @@ MIN_QUOTE = 240  # a further quote is only shown when at least this much room is
 COLOURS = {
     "answer": discord.Colour.blurple(),
     "refusal": discord.Colour.light_grey(),
+    "passages": discord.Colour.blurple(),
     "summary": discord.Colour.teal(),
     "status": discord.Colour.dark_teal(),
     "content": discord.Colour.green(),

@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from typing import Literal
 
-Kind = Literal["answer", "refusal", "summary", "status", "content", "notice", "error"]
+Kind = Literal["answer", "refusal", "passages", "summary", "status", "content", "notice", "error"]
 
 
 @dataclass
@@ -47,6 +47,7 @@ class Reply:
     footer: str | None = None
     ephemeral: bool = False
     answer_id: int | None = None       # a remembered answer: Discord shows feedback buttons under it
+    more_after: int | None = None      # passages shown so far, when more may follow (a More button)
 
     @classmethod
     def notice(cls, text: str, ephemeral: bool = True) -> "Reply":

@@ -62,6 +62,9 @@ def warm_up(settings: IndexSettings) -> None:
         reranking.model()
 
 
+MORE_PASSAGES_AT_MOST = 50  # "More passages" pages through the best fifty
+
+
 class Engine:
     """One corpus of one store: its questions, summaries and content operations."""
 
@@ -172,6 +175,15 @@ class Engine:
             return feedback.vote(self.store, answer_id, user_id, choice)
         except KeyError:
             raise EngineError("that answer is no longer known here; ask again") from None
+
+    def more(self, answer_id: int, shown: int, count: int) -> tuple[str, list[PassageHit]]:
+        """The remembered answer's question, and its next `count` passages after the `shown` first
+        (from the live version, which may be newer than the answer's)."""
+        tally = feedback.remembered(self.store, answer_id)
+        if tally is None:
+            raise EngineError("that answer is no longer known here; ask again")
+        result = self.ask(tally.question, k=min(shown + count, MORE_PASSAGES_AT_MOST))
+        return tally.question, result.passages[shown:shown + count]
 
     def marked_wrong(self, limit: int = 20) -> list[feedback.Tally]:
         return feedback.marked_wrong(self.store, self.corpus, limit)

@@ -7,7 +7,7 @@ import re
 import discord
 from discord import app_commands
 
-from .. import feedback, rendering
+from .. import buttons, rendering
 from ..errors import user_message
 from ..replies import Reply
 from .common import answers_here, respond
@@ -80,7 +80,7 @@ async def on_message(client, message: discord.Message) -> None:
 
 async def _reply(message: discord.Message, reply: Reply, delete_after: float | None = None) -> None:
     try:
-        view = feedback.view_for(reply)
+        view = buttons.view_for(reply)
         await message.reply(**rendering.message(reply), **({"view": view} if view else {}), mention_author=False,
                             delete_after=delete_after)
     except discord.HTTPException:

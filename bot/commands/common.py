@@ -6,7 +6,7 @@ from collections.abc import Awaitable
 
 import discord
 
-from .. import feedback, rendering
+from .. import buttons, rendering
 from ..replies import Reply
 
 # Work still running after this long is deferred ("Verbatim is thinking…") and followed up;
@@ -34,7 +34,7 @@ async def respond(interaction: discord.Interaction, work: Awaitable[Reply], *, e
         raise
     reply = await task
     kwargs = rendering.message(reply)
-    view = feedback.view_for(reply)
+    view = buttons.view_for(reply)
     if view is not None:
         kwargs["view"] = view
     if interaction.response.is_done():

@@ -49,6 +49,17 @@ def vote(store: Store, answer_id: int, user_id: str, choice: str) -> Tally:
         return _tallies(conn, "WHERE a.id = ?", (answer_id,))[0]
 
 
+def remembered(store: Store, answer_id: int) -> Tally | None:
+    """One remembered answer with its votes; None when there is no such answer."""
+    if not store.exists():
+        return None
+    with store.connect() as conn:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'answers'").fetchone() is None:
+            return None
+        found = _tallies(conn, "WHERE a.id = ?", (answer_id,))
+    return found[0] if found else None
+
+
 def marked_wrong(store: Store, corpus: str | None = None, limit: int = 20) -> list[Tally]:
     """The answers with wrong votes, most marked first."""
     if not store.exists():

@@ -31,7 +31,7 @@ async def press(standin, message: dict, custom_id: str, user_id: int) -> str:
 async def test_votes_are_kept_one_a_member_and_survive_a_restart(standin, start_bot, guild_engine):
     bot = await start_bot()
     message, buttons = await ask(standin)
-    assert set(buttons) == {"Helpful", "Wrong"}
+    assert set(buttons) == {"Helpful", "Wrong", "More passages"}
     answer_id = int(buttons["Wrong"].rsplit(":", 1)[1])
 
     said = await press(standin, message, buttons["Wrong"], user_id=1001)
@@ -83,3 +83,20 @@ def test_feedback_export_is_jsonl(tmp_path, engine):
     [row] = [json.loads(line) for line in done.stdout.splitlines()]
     assert row["question"] == QUESTION and row["answer"] == result.answer and row["wrong"] == 1
     assert row["passage"] == result.passages[0].text and row["corpus"] == engine.corpus
+
+
+async def test_more_passages_pages_on_without_asking_again(standin, start_bot, guild_engine):
+    await start_bot()
+    message, buttons = await ask(standin)
+    assert set(buttons) == {"Helpful", "Wrong", "More passages"}
+    shown = [q for q in guild_engine.ask(QUESTION, k=9).passages]
+    [response] = await standin.wait_response(await standin.click(buttons["More passages"], message))
+    assert is_ephemeral(response)
+    page = response.payload["embeds"][0]
+    assert page["title"] == QUESTION and "Passages 4 to 6" in page["description"]
+    assert shown[3].text[:60] in page["description"] and shown[0].text[:60] not in page["description"]
+    further = standin.sent_message(response)
+    more = {c["label"]: c["custom_id"] for row in further["components"] for c in row["components"]}
+    assert set(more) == {"More passages"}  # votes stay under the answer itself
+    [response] = await standin.wait_response(await standin.click(more["More passages"], further))
+    assert shown[6].text[:60] in response.payload["embeds"][0]["description"]
