@@ -13,6 +13,8 @@ def register(commands) -> None:
     kind = ev.add_mutually_exclusive_group()
     kind.add_argument("--squad", action="store_true", help="FILE is a SQuAD v1.1 or v2.0 JSON file")
     kind.add_argument("--summaries", action="store_true", help="FILE is news stories with highlights")
+    kind.add_argument("--followups", action="store_true",
+                      help="FILE is follow-up questions with their spelled-out forms (eval/followups.jsonl)")
     kind.add_argument("--news", action="store_true",
                       help="FILE is questions over PolNeAR articles (eval/news_heldout.jsonl)")
     ev.add_argument("--held-out", action="store_true",
@@ -39,6 +41,9 @@ def run_eval(args) -> int:
     if args.news:
         from index.evaluation import news
         return news.main(args)
+    if args.followups:
+        from index.evaluation import followups
+        return followups.main(args)
     if args.summaries:
         from index.evaluation import summaries
         return summaries.main(args)

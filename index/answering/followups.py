@@ -1,0 +1,67 @@
+"""A follow-up question spelled out from the one before it, as a member would have asked it in
+full: "and how many were injured?" after "How many people died in the Paris attacks?" asks
+"how many were injured in the Paris attacks?"; "what did he say next?" after "Who spoke at the
+G20?" (answered "Putin") asks "what did Putin say next?".
+
+Three steps, each only when the follow-up needs it:
+- a leading "and", "but", "so" or "also" goes;
+- "what about X?" asks the previous question again with X in place of its last name;
+- a person pronoun (he, she, him, her) stands for the previous answer when that was a name, else
+  for the previous question's first name; "it" or "they" for the thing the previous question
+  named ("the G20 summit");
+- a follow-up that names nothing takes the previous question's place or topic: its last phrase
+  that holds a name ("in the Paris attacks"), or else its names.
+"""
+from __future__ import annotations
+
+import re
+
+from index.answering.questions import analyse
+from index.text.tokens import load_words, stopwords
+
+_LEADING = re.compile(r"^\s*(?:and|but|so|also|then|ok|okay)\b[\s,]*", re.I)
+_WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<subject>.+?)\s*\??\s*$", re.I)
+_PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|her)\b", re.I)
+_THING_PRONOUN = re.compile(r"\b(?:it|they|them)\b")
+_PLACE_PHRASE = re.compile(r"\b(?:in|at|on|of|off|near|to|into|from|about|for|during|after|before|over|against|with)\b\s+[^?]*?"
+                           r"\b[A-Z][\w'\u2019-]*[^?]*?(?=\s*\??\s*$)")
+
+
+def spell_out(follow_up: str, previous: str, previous_answer: str | None = None) -> str:
+    """The follow-up as a whole question (unchanged when it already is one)."""
+    text = follow_up.strip()
+    about = _WHAT_ABOUT.match(text)
+    asked = analyse(previous)
+    if about and asked.names:
+        last = asked.names[-1]
+        index = previous.rfind(last)
+        return previous[:index] + about["subject"] + previous[index + len(last):]
+    text = _LEADING.sub("", text) or text
+    if _PERSON_PRONOUN.search(text):
+        person = _person(previous_answer) or next(iter(asked.names), None)
+        if person:
+            text = _PERSON_PRONOUN.sub(person, text, count=1)
+    if asked.names and not analyse(text).names and _THING_PRONOUN.search(text):
+        text = _THING_PRONOUN.sub(_thing(previous, asked.names[0]), text, count=1)
+    if not analyse(text).names and asked.names:
+        text = f"{text.rstrip(' ?')} {_context(previous, asked.names)}?"
+    return text
+
+
+def _person(answer: str | None) -> str | None:
+    """A previous answer that is a name (capitalised words, not a number or a long phrase)."""
+    if not answer or len(answer.split()) > 4 or not answer[:1].isupper() or any(ch.isdigit() for ch in answer):
+        return None
+    return answer
+
+
+def _context(previous: str, names: tuple[str, ...]) -> str:
+    phrase = _PLACE_PHRASE.search(previous)
+    return phrase.group().strip() if phrase else " ".join(names)
+
+
+def _thing(previous: str, name: str) -> str:
+    """The name with the noun it qualifies in the previous question: "the G20 summit"."""
+    after = re.match(rf"\s+([a-z]+)", previous[previous.find(name) + len(name):])
+    noun = after.group(1) if after and after.group(1) not in stopwords() | load_words("verbs.txt") else None
+    return f"the {name} {noun}" if noun else name
