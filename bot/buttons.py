@@ -1,5 +1,6 @@
-"""The buttons under every answer, which keep working after a restart: Helpful / Wrong, and
-More passages (the next passages for the same question, without asking again).
+"""The buttons under every answer, which keep working after a restart: Helpful / Wrong, More
+passages (the next passages for the same question, without asking again) and Ask more in a
+thread (a thread under the answer where follow-ups are read with it in mind).
 
 Each button's custom id names what it does and the remembered answer ("verbatim:vote:wrong:42",
 "verbatim:more:42:3"), and the client registers the buttons as dynamic items: discord.py
@@ -13,11 +14,13 @@ import discord
 
 from . import rendering
 from .errors import user_message
+from .handlers import UserError
 from .replies import Reply
 
 log = logging.getLogger(__name__)
 
 LABELS = {"helpful": "Helpful", "wrong": "Wrong"}
+THREAD_NAME = 100  # Discord's limit on a thread's name
 STYLES = {"helpful": discord.ButtonStyle.success, "wrong": discord.ButtonStyle.danger}
 
 
@@ -68,6 +71,38 @@ class MoreButton(discord.ui.DynamicItem[discord.ui.Button], template=r"verbatim:
                                                 ephemeral=True)
 
 
+class ThreadButton(discord.ui.DynamicItem[discord.ui.Button], template=r"verbatim:thread:(?P<answer>\d+)"):
+    def __init__(self, answer_id: int):
+        super().__init__(discord.ui.Button(label="Ask more in a thread", style=discord.ButtonStyle.secondary,
+                                           custom_id=f"verbatim:thread:{answer_id}"))
+        self.answer_id = answer_id
+
+    @classmethod
+    async def from_custom_id(cls, interaction: discord.Interaction, item: discord.ui.Button, match) -> "ThreadButton":
+        return cls(int(match["answer"]))
+
+    async def callback(self, interaction: discord.Interaction) -> None:
+        handlers = interaction.client.handlers  # type: ignore[attr-defined]
+        message = interaction.message
+        try:
+            if message is None or interaction.guild_id is None:
+                raise UserError("threads are opened under an answer in a server channel")
+            embeds = message.embeds
+            name = (embeds[0].title if embeds and embeds[0].title else "Follow-up questions")[:THREAD_NAME]
+            thread = await message.create_thread(name=name, auto_archive_duration=1440)
+            reply = await handlers.open_thread(answer_id=self.answer_id, thread_id=thread.id,
+                                               guild_id=interaction.guild_id)
+        except discord.HTTPException as exc:
+            reply = Reply.error(f"Discord would not open a thread here ({exc.text or exc.status}): "
+                                "a thread may already be open under this answer, or I may lack the permission")
+        except Exception as exc:  # noqa: BLE001 - every failure becomes a short ephemeral reply
+            text, unexpected = user_message(exc)
+            if unexpected:
+                log.error("thread for answer %s failed", self.answer_id, exc_info=exc)
+            reply = Reply.error(text)
+        await interaction.response.send_message(**rendering.message(reply), ephemeral=True)
+
+
 def view_for(reply: Reply) -> discord.ui.View | None:
     """The buttons under a remembered answer (votes under the answer itself, More under both it
     and the passages it led to); None for any other reply."""
@@ -79,4 +114,6 @@ def view_for(reply: Reply) -> discord.ui.View | None:
             view.add_item(VoteButton(choice, reply.answer_id))
     if reply.more_after is not None:
         view.add_item(MoreButton(reply.answer_id, reply.more_after))
+    if reply.threadable:
+        view.add_item(ThreadButton(reply.answer_id))
     return view

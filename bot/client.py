@@ -26,7 +26,8 @@ def intents_for(settings: BotSettings) -> discord.Intents:
     intents.guilds = True
     intents.guild_messages = True
     intents.dm_messages = True
-    intents.message_content = bool(settings.answer_channel_ids)
+    # Privileged: only when a setting needs every message's text (mentions and slash commands don't).
+    intents.message_content = bool(settings.answer_channel_ids) or settings.thread_every_message
     return intents
 
 
@@ -58,7 +59,7 @@ class VerbatimBot(discord.Client):
         use_endpoints(settings)
 
     async def setup_hook(self) -> None:
-        self.add_dynamic_items(buttons.VoteButton, buttons.MoreButton)  # answers' buttons work across restarts
+        self.add_dynamic_items(buttons.VoteButton, buttons.MoreButton, buttons.ThreadButton)  # answers' buttons work across restarts
         # The re-ranker's model loads beside the gateway's start, not in the first /ask.
         self._warming = asyncio.create_task(self.handlers.warm_up())
         if self.settings.sync_on_change:

@@ -18,11 +18,21 @@ import logging
 import sqlite3
 from collections.abc import Awaitable, Callable
 
-from index.content.reports import ChangeReport
 from index.engine import Engine, warm_up
 from index.errors import NotIndexedError, StoreError
 from index.settings import IndexSettings
 
+from .compose import (
+    answer_reply,
+    answer_said,
+    change_reply,
+    clipped,
+    counted,
+    document_line,
+    latency_text,
+    quote,
+    version_line,
+)
 from .replies import Fact, Quote, Reply
 
 log = logging.getLogger(__name__)
@@ -90,17 +100,8 @@ class Handlers:
         # Questions take milliseconds, but the first after a change loads the new version:
         # a worker thread keeps the gateway's heartbeat and other interactions going meanwhile.
         result = await asyncio.to_thread(self._explained, guild_id, engine.ask, question)
-        footer = f"content version {result.version}" if result.version is not None else None
         answer_id = await self._remembered(engine, result) if remember else None
-        if result.refused:
-            quotes = [_quote(hit, None) for hit in result.passages[:1]]
-            return Reply("refusal", title=result.question, lead="The content does not say.",
-                         quote_label="Closest passage (it does not answer the question):" if quotes else None,
-                         quotes=quotes, footer=footer, answer_id=answer_id, more_after=len(quotes) or None)
-        quotes = [_quote(hit, (hit.answer_start, hit.answer_end)) for hit in result.passages]
-        return Reply("answer", title=result.question, answer=result.answer or None,
-                     lead=None if result.answer else "The content says:", quotes=quotes, footer=footer,
-                     answer_id=answer_id, more_after=len(quotes) or None)
+        return answer_reply(result, answer_id, threadable=guild_id is not None)
 
     async def more(self, *, answer_id: int, shown: int, guild_id: int | None = None) -> Reply:
         """The next passages for a remembered answer's question, after the `shown` first."""
@@ -110,8 +111,27 @@ class Handlers:
             return Reply.notice("There are no more passages for this question.")
         full = len(hits) == MORE_PASSAGES
         return Reply("passages", title=question, lead=f"Passages {shown + 1} to {shown + len(hits)} for this question:",
-                     quotes=[_quote(hit, None) for hit in hits], ephemeral=True, answer_id=answer_id,
+                     quotes=[quote(hit, None) for hit in hits], ephemeral=True, answer_id=answer_id,
                      more_after=shown + len(hits) if full else None)
+
+    async def follow_up(self, question: str, *, thread_id: int, guild_id: int | None) -> Reply | None:
+        """The reply to a message in a follow-up thread, read as a follow-up of the latest answer
+        there; None when the thread is not one of ours."""
+        engine = await self.engine_for(guild_id)
+        previous = await asyncio.to_thread(engine.thread_answer, str(thread_id))
+        if previous is None:
+            return None
+        result = await asyncio.to_thread(self._explained, guild_id, engine.follow_up, question, previous)
+        answer_id = await self._remembered(engine, result)
+        if answer_id is not None:
+            await asyncio.to_thread(engine.open_thread, str(thread_id), answer_id)
+        return answer_reply(result, answer_id, threadable=False)
+
+    async def open_thread(self, *, answer_id: int, thread_id: int, guild_id: int | None) -> Reply:
+        engine = await self.engine_for(guild_id)
+        await asyncio.to_thread(engine.open_thread, str(thread_id), answer_id)
+        return Reply.notice("Ask your follow-up questions in the thread under the answer: \"and how many were "
+                            "injured?\" is read with this question in mind. Mention me there to ask.")
 
     async def _remembered(self, engine: Engine, result) -> int | None:
         """The answer's id for its buttons; None (no buttons) when the store cannot keep it."""
@@ -126,7 +146,7 @@ class Handlers:
         tally = await asyncio.to_thread(engine.vote, answer_id, str(user_id), choice)
         said = "helpful" if choice == "helpful" else "wrong: the moderators will see it in /content feedback"
         return Reply.notice(f"Thanks: you marked this answer {said}. "
-                            f"So far {_count(tally.helpful, 'helpful vote')}, {_count(tally.wrong, 'wrong vote')}.")
+                            f"So far {counted(tally.helpful, 'helpful vote')}, {counted(tally.wrong, 'wrong vote')}.")
 
     async def feedback(self, guild_id: int | None = None) -> Reply:
         """For moderators: the answers members marked wrong, most marked first."""
@@ -134,9 +154,9 @@ class Handlers:
         tallies = await asyncio.to_thread(engine.marked_wrong, FEEDBACK_SHOWN)
         if not tallies:
             return Reply("content", title="Feedback", lead="No answer has been marked wrong.")
-        facts = [Fact(_clip(t.question, 200), f"{_answer_said(t)} \u2014 {t.wrong} wrong, {t.helpful} helpful "
+        facts = [Fact(clipped(t.question, 200), f"{answer_said(t)} \u2014 {t.wrong} wrong, {t.helpful} helpful "
                       f"(content version {t.version})") for t in tallies]
-        return Reply("content", title="Feedback", lead=f"{_count(len(tallies), 'answer')} marked wrong, most "
+        return Reply("content", title="Feedback", lead=f"{counted(len(tallies), 'answer')} marked wrong, most "
                      "marked first. `python -m index feedback --export` writes them all as JSONL.", facts=facts)
 
     async def summary(self, *, sentences: int | None = None, section: str | None = None,
@@ -199,7 +219,7 @@ class Handlers:
         report = await asyncio.to_thread(self.content.reindex, corpus, actor, on_progress=watch.progress,
                                          on_wait=watch.wait, wait_timeout=CHANGE_WAIT_SECONDS)
         log.info("reindex of %s by %s: %s in %.2f s", corpus, actor, report.summary(), report.seconds)
-        return _change_reply("Reindexed", report, watch.waited)
+        return change_reply("Reindexed", report, watch.waited)
 
     async def add_upload(self, *, guild_id: int | None, actor: str, filename: str, size: int,
                          read: Callable[[], Awaitable[bytes]], on_status: Status | None = None) -> Reply:
@@ -223,14 +243,14 @@ class Handlers:
         report = await asyncio.to_thread(self.content.add_file, corpus, actor, filename, data,
                                          on_progress=watch.progress, on_wait=watch.wait,
                                          wait_timeout=CHANGE_WAIT_SECONDS)
-        return _change_reply(f"Added {', '.join(report.documents_added) or filename}", report, watch.waited)
+        return change_reply(f"Added {', '.join(report.documents_added) or filename}", report, watch.waited)
 
     async def add_url(self, *, guild_id: int | None, actor: str, url: str, on_status: Status | None = None) -> Reply:
         corpus = await self._ready(guild_id)
         watch = _Watch(on_status, "Adding the page")
         report = await asyncio.to_thread(self.content.add_url, corpus, actor, url, on_progress=watch.progress,
                                          on_wait=watch.wait, wait_timeout=CHANGE_WAIT_SECONDS)
-        return _change_reply(f"Added {', '.join(report.documents_added) or url}", report, watch.waited)
+        return change_reply(f"Added {', '.join(report.documents_added) or url}", report, watch.waited)
 
     async def remove(self, *, guild_id: int | None, actor: str, document: str,
                      on_status: Status | None = None) -> Reply:
@@ -239,7 +259,7 @@ class Handlers:
         watch = _Watch(on_status, "Removing")
         report = await asyncio.to_thread(self.content.remove, corpus, actor, name, on_wait=watch.wait,
                                          wait_timeout=CHANGE_WAIT_SECONDS)
-        return _change_reply(f"Removed {name}", report, watch.waited)
+        return change_reply(f"Removed {name}", report, watch.waited)
 
     async def rollback(self, *, guild_id: int | None, actor: str, version: int,
                        on_status: Status | None = None) -> Reply:
@@ -247,7 +267,7 @@ class Handlers:
         watch = _Watch(on_status, "Rolling back")
         report = await asyncio.to_thread(self.content.rollback, corpus, actor, version, on_wait=watch.wait,
                                          wait_timeout=CHANGE_WAIT_SECONDS)
-        return _change_reply(f"Rolled back to version {version}", report, watch.waited)
+        return change_reply(f"Rolled back to version {version}", report, watch.waited)
 
     # -- content, read only ------------------------------------------------------------------
 
@@ -256,9 +276,9 @@ class Handlers:
         entries = await asyncio.to_thread(self.content.documents, corpus)
         if not entries:
             return Reply("content", title="Documents", lead="There are no documents yet: add one with /content add.")
-        facts = [Fact(e.name, _document_line(e)) for e in entries[:LISTED_DOCUMENTS]]
+        facts = [Fact(e.name, document_line(e)) for e in entries[:LISTED_DOCUMENTS]]
         more = len(entries) - len(facts)
-        lead = _count(len(entries), "document") + (f"; the first {len(facts)} are shown" if more else "") + "."
+        lead = counted(len(entries), "document") + (f"; the first {len(facts)} are shown" if more else "") + "."
         return Reply("content", title="Documents", lead=lead, facts=facts)
 
     async def document_names(self, guild_id: int | None = None) -> list[str]:
@@ -271,8 +291,8 @@ class Handlers:
         entries = await asyncio.to_thread(self.content.history, corpus, HISTORY_VERSIONS)
         if not entries:
             return Reply("content", title="History", lead="There are no versions yet.")
-        facts = [Fact(f"v{e.number}" + (" (live)" if e.live else ""), _version_line(e)) for e in entries]
-        return Reply("content", title="History", lead=f"{_count(len(entries), 'version')}, newest first; "
+        facts = [Fact(f"v{e.number}" + (" (live)" if e.live else ""), version_line(e)) for e in entries]
+        return Reply("content", title="History", lead=f"{counted(len(entries), 'version')}, newest first; "
                      "/content rollback makes an older one live again.", facts=facts)
 
     async def _ready(self, guild_id: int | None) -> str:
@@ -290,7 +310,7 @@ class Handlers:
 
     async def status(self, *, latency: float | None = None, guild_id: int | None = None) -> Reply:
         engine = await self.engine_for(guild_id)
-        latency_fact = Fact("Latency", _latency(latency))
+        latency_fact = Fact("Latency", latency_text(latency))
         try:
             stats = await asyncio.to_thread(engine.stats)
         except NotIndexedError as exc:
@@ -323,65 +343,3 @@ class _Watch:
     def _tell(self, line: str) -> None:
         if self.on_status is not None:
             self.on_status(line)
-
-
-def _change_reply(title: str, report: ChangeReport, waited: bool) -> Reply:
-    lead = [report.summary(), *report.notes]
-    if waited:
-        lead.append("It waited for another change to this content to finish first.")
-    documents = f"{report.documents}"
-    if report.documents_added or report.documents_removed:
-        documents += f" (+{len(report.documents_added)} / -{len(report.documents_removed)})"
-    if report.unchanged:
-        title = "Nothing changed"
-    return Reply("content", title=f"{title}: content version {report.version}", lead="\n".join(lead), facts=[
-        Fact("Documents", documents),
-        Fact("Passages", f"{report.passages} (+{report.passages_added} / -{report.passages_removed})"),
-        Fact("Time", f"{report.seconds:.2f} s"),
-    ], footer=f"content version {report.version}")
-
-
-def _answer_said(tally) -> str:
-    if tally.answer:
-        return f"answered \u201c{_clip(tally.answer, 100)}\u201d"
-    return "refused" if tally.refused else "answered with passages only"
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[:limit - 1] + "\u2026"
-
-
-def _count(n: int, noun: str) -> str:
-    return f"{n} {noun}" + ("" if n == 1 else "s")
-
-
-def _when(timestamp: float | None) -> str:
-    if not timestamp:
-        return "-"
-    return dt.datetime.fromtimestamp(timestamp, tz=dt.timezone.utc).strftime("%Y-%m-%d %H:%M UTC")
-
-
-def _document_line(entry) -> str:
-    origin = f"added by {entry.added_by}, {_when(entry.added_at)}" if entry.added_by else "content file"
-    return f"{entry.title or 'untitled'}; {_count(entry.passages, 'passage')}; {origin}"
-
-
-def _version_line(entry) -> str:
-    what = [f"+{name}" for name in entry.documents_added] + [f"-{name}" for name in entry.documents_removed]
-    what.append(f"passages +{entry.passages_added}/-{entry.passages_removed}")
-    return f"{_when(entry.created_at)} by {entry.author}: {entry.action}; {', '.join(what)}"
-
-
-def _quote(hit, mark: tuple[int | None, int | None] | None) -> Quote:
-    span = None
-    if mark and mark[0] is not None and mark[1] is not None and 0 <= mark[0] < mark[1] <= len(hit.text):
-        span = (mark[0], mark[1])
-    return Quote(hit.text, hit.document, hit.section, hit.paragraph, span, hit.page)
-
-
-def _latency(seconds: float | None) -> str:
-    if seconds is None:
-        return "n/a (console)"
-    if seconds != seconds or seconds == float("inf"):
-        return "not measured yet"
-    return f"{seconds * 1000:.0f} ms"

@@ -48,6 +48,7 @@ class Reply:
     ephemeral: bool = False
     answer_id: int | None = None       # a remembered answer: Discord shows feedback buttons under it
     more_after: int | None = None      # passages shown so far, when more may follow (a More button)
+    threadable: bool = False           # in a server channel: "Ask more in a thread" may follow it
 
     @classmethod
     def notice(cls, text: str, ephemeral: bool = True) -> "Reply":

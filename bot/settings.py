@@ -45,6 +45,9 @@ class BotSettings(BaseSettings):
     answer_channel_ids: Ids = Field(default=[], validation_alias="VERBATIM_ANSWER_CHANNEL_IDS",
                                     description="channels where every question is answered "
                                                 "(needs the message_content intent)")
+    thread_every_message: bool = Field(default=False, validation_alias="VERBATIM_THREAD_EVERY_MESSAGE",
+                                       description="in its follow-up threads, answer every message, not only "
+                                                   "those that mention the bot (needs the message_content intent)")
     answer_dms: bool = Field(default=False, validation_alias="VERBATIM_ANSWER_DMS",
                              description="answer questions in direct messages (from the default content)")
     ask_cooldown_seconds: float = Field(default=5.0, ge=0.0, le=3600.0,

@@ -9,6 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
+from index.answering.followups import spell_out
 from index.answering.loaded import AskResult, LoadedVersion, PassageHit  # noqa: F401 (part of the engine's API)
 from index.answering.reader import ReaderError, load_reader
 from index.content.operations import ContentManager
@@ -22,7 +23,7 @@ from index.errors import (
 from index.ingest.documents import Document
 from index.retrieval import reranking
 from index.settings import IndexSettings
-from index.store import feedback
+from index.store import answers as remembered
 from index.store.sqlite import DEFAULT_CORPUS, Store
 from index.summaries import summarise as summaries
 
@@ -166,27 +167,38 @@ class Engine:
     def remember(self, result: AskResult) -> int:
         """Keep an answer shown with feedback buttons; the id the buttons carry."""
         first = result.passages[0].text if result.passages else None
-        return feedback.remember(self.store, self.corpus, result.version, result.question, result.answer,
+        return remembered.remember(self.store, self.corpus, result.version, result.question, result.answer,
                                  result.refused, first)
 
-    def vote(self, answer_id: int, user_id: str, choice: str) -> feedback.Tally:
+    def vote(self, answer_id: int, user_id: str, choice: str) -> remembered.Tally:
         """One member's vote on a remembered answer (a later vote replaces theirs)."""
         try:
-            return feedback.vote(self.store, answer_id, user_id, choice)
+            return remembered.vote(self.store, answer_id, user_id, choice)
         except KeyError:
             raise EngineError("that answer is no longer known here; ask again") from None
 
     def more(self, answer_id: int, shown: int, count: int) -> tuple[str, list[PassageHit]]:
         """The remembered answer's question, and its next `count` passages after the `shown` first
         (from the live version, which may be newer than the answer's)."""
-        tally = feedback.remembered(self.store, answer_id)
+        tally = remembered.remembered(self.store, answer_id)
         if tally is None:
             raise EngineError("that answer is no longer known here; ask again")
         result = self.ask(tally.question, k=min(shown + count, MORE_PASSAGES_AT_MOST))
         return tally.question, result.passages[shown:shown + count]
 
-    def marked_wrong(self, limit: int = 20) -> list[feedback.Tally]:
-        return feedback.marked_wrong(self.store, self.corpus, limit)
+    def follow_up(self, question: str, previous: remembered.Tally) -> AskResult:
+        """A follow-up question, asked as the previous question would have it spelled out."""
+        text = check_question(question, self.settings.max_question_chars)
+        return self.ask(spell_out(text, previous.question, previous.answer))
+
+    def open_thread(self, thread_id: str, answer_id: int) -> None:
+        remembered.follow_thread(self.store, thread_id, answer_id)
+
+    def thread_answer(self, thread_id: str) -> remembered.Tally | None:
+        return remembered.thread_answer(self.store, thread_id)
+
+    def marked_wrong(self, limit: int = 20) -> list[remembered.Tally]:
+        return remembered.marked_wrong(self.store, self.corpus, limit)
 
     def documents(self) -> list[Document]:
         loaded = self.current()

@@ -18,7 +18,8 @@ PREFIX = "VERBATIM_"
 # The Discord front-end's own keys (bot/settings.py; a test keeps the two lists equal), so that
 # the engine's warning about unknown keys does not flag them.
 FRONT_END_KEYS = frozenset({"VERBATIM_MODERATOR_ROLE_IDS", "VERBATIM_ANSWER_CHANNEL_IDS", "VERBATIM_ANSWER_DMS",
-                            "VERBATIM_ASK_COOLDOWN_SECONDS", "VERBATIM_SYNC_ON_CHANGE"})
+                            "VERBATIM_ASK_COOLDOWN_SECONDS", "VERBATIM_SYNC_ON_CHANGE",
+                            "VERBATIM_THREAD_EVERY_MESSAGE"})
 
 
 class IndexSettings(BaseSettings):

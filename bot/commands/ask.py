@@ -48,6 +48,9 @@ async def on_message(client, message: discord.Message) -> None:
     if message.author.bot or client.user is None:
         return
     mentioned = any(user.id == client.user.id for user in message.mentions)
+    if isinstance(message.channel, discord.Thread) and message.guild is not None:
+        if await _follow_up(client, message, mentioned):
+            return
     channel_ids = client.settings.answer_channel_ids
     in_answer_channel = message.channel.id in channel_ids or \
         getattr(message.channel, "parent_id", None) in channel_ids
@@ -76,6 +79,25 @@ async def on_message(client, message: discord.Message) -> None:
             log.error("question from message %s failed", message.id, exc_info=exc)
         reply = Reply.error(text)
     await _reply(message, reply)
+
+
+async def _follow_up(client, message: discord.Message, mentioned: bool) -> bool:
+    """Answer a message in one of the bot's follow-up threads (every message when the bot may
+    read them all, else those that mention it); False when the thread is not one of ours."""
+    question = question_in(message, client.user.id)
+    if not question or not (mentioned or client.settings.thread_every_message):
+        return False
+    try:
+        reply = await client.handlers.follow_up(question, thread_id=message.channel.id, guild_id=message.guild.id)
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a short reply
+        text, unexpected = user_message(exc)
+        if unexpected:
+            log.error("follow-up from message %s failed", message.id, exc_info=exc)
+        reply = Reply.error(text)
+    if reply is None:
+        return False
+    await _reply(message, reply)
+    return True
 
 
 async def _reply(message: discord.Message, reply: Reply, delete_after: float | None = None) -> None:

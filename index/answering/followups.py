@@ -33,9 +33,8 @@ def spell_out(follow_up: str, previous: str, previous_answer: str | None = None)
     about = _WHAT_ABOUT.match(text)
     asked = analyse(previous)
     if about and asked.names:
-        last = asked.names[-1]
-        index = previous.rfind(last)
-        return previous[:index] + about["subject"] + previous[index + len(last):]
+        start, end = _phrase_of(previous, asked.names[-1])
+        return previous[:start] + about["subject"] + previous[end:]
     text = _LEADING.sub("", text) or text
     if _PERSON_PRONOUN.search(text):
         person = _person(previous_answer) or next(iter(asked.names), None)
@@ -60,8 +59,19 @@ def _context(previous: str, names: tuple[str, ...]) -> str:
     return phrase.group().strip() if phrase else " ".join(names)
 
 
+def _phrase_of(previous: str, name: str) -> tuple[int, int]:
+    """Where the name's noun phrase lies: "the Paris attacks", "the Bataclan concert hall"."""
+    start = previous.rfind(name)
+    end = start + len(name)
+    joining = stopwords() | load_words("verbs.txt")
+    while (word := re.match(r"\s+([a-z]+)", previous[end:])) and word.group(1) not in joining:
+        end += word.end()
+    the = re.search(r"\bthe\s+$", previous[:start], re.I)
+    return (the.start() if the else start), end
+
+
 def _thing(previous: str, name: str) -> str:
     """The name with the noun it qualifies in the previous question: "the G20 summit"."""
-    after = re.match(rf"\s+([a-z]+)", previous[previous.find(name) + len(name):])
+    after = re.match(r"\s+([a-z]+)", previous[previous.find(name) + len(name):])
     noun = after.group(1) if after and after.group(1) not in stopwords() | load_words("verbs.txt") else None
     return f"the {name} {noun}" if noun else name

@@ -5,7 +5,7 @@ import json
 from dataclasses import asdict
 
 from index.cli.common import add_index_options
-from index.store import feedback
+from index.store import answers as remembered
 
 
 def register(commands) -> None:
@@ -23,10 +23,10 @@ def run_feedback(args) -> int:
     engine = open_engine(args)
     corpus = args.corpus  # every corpus unless one is named
     if args.export:
-        for tally in feedback.rows(engine.store, corpus):
+        for tally in remembered.rows(engine.store, corpus):
             print(json.dumps(asdict(tally), ensure_ascii=False))
         return 0
-    tallies = feedback.marked_wrong(engine.store, corpus, args.limit)
+    tallies = remembered.marked_wrong(engine.store, corpus, args.limit)
     if not tallies:
         print("no answer has been marked wrong")
     for t in tallies:

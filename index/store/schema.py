@@ -7,7 +7,7 @@ from pathlib import Path
 
 from index.errors import StoreError
 
-SCHEMA_VERSION = 5  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies; 5: answers, votes
+SCHEMA_VERSION = 5  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies; 5: answers, votes, threads
 # (tables added; older files upgrade in place)
 
 SCHEMA = """
@@ -77,6 +77,10 @@ CREATE TABLE IF NOT EXISTS answers (
     answer TEXT,
     refused INTEGER NOT NULL,
     passage TEXT
+);
+CREATE TABLE IF NOT EXISTS threads (
+    thread_id TEXT PRIMARY KEY,
+    answer_id INTEGER NOT NULL REFERENCES answers(id)
 );
 CREATE TABLE IF NOT EXISTS votes (
     answer_id INTEGER NOT NULL REFERENCES answers(id),

@@ -89,6 +89,7 @@ class StandIn:
         self.cdn_requests: list[str] = []  # paths the bot downloaded
         self._cdn_runner: web.AppRunner | None = None
         self.cdn_port = 0
+        self.threads: list[int] = []  # threads the bot started (their ids)
 
     # -- lifecycle ---------------------------------------------------------------------------
 
@@ -231,6 +232,10 @@ class StandIn:
             if m == "DELETE":
                 return web.Response(status=204)
             return self._json(self._message(rec.body or {}, self.bot_user, webhook=True))
+        if m == "POST" and (th := re.fullmatch(r"/channels/(\d+)/messages/(\d+)/threads", p)):
+            thread = self.thread(int(th.group(1)), int(th.group(2)), (rec.body or {}).get("name", "thread"))
+            asyncio.get_running_loop().create_task(self.dispatch("THREAD_CREATE", {**thread, "newly_created": True}))
+            return self._json(thread)
         if m == "POST" and (ch := re.fullmatch(r"/channels/(\d+)/messages", p)):
             return self._json(self._message(rec.body or {}, self.bot_user, channel_id=ch.group(1)))
         if m == "DELETE" and re.fullmatch(r"/channels/\d+/messages/\d+", p):
@@ -422,6 +427,15 @@ class StandIn:
     def sent_message(self, request: "Request") -> dict:
         """The message a reply request made, as the stand-in answered it (components included)."""
         return self._message(request.payload, self.bot_user, webhook=request.path.startswith("/webhooks/"))
+
+    def thread(self, parent_id: int, message_id: int, name: str) -> dict:
+        """A public thread started from a message: Discord gives it the message's id."""
+        self.threads.append(message_id)
+        return {"id": str(message_id), "type": 11, "guild_id": str(self.guild_id), "parent_id": str(parent_id),
+                "name": name, "owner_id": self.bot_user["id"], "member_count": 1, "message_count": 0,
+                "rate_limit_per_user": 0, "flags": 0,
+                "thread_metadata": {"archived": False, "auto_archive_duration": 1440, "locked": False,
+                                    "archive_timestamp": iso_now()}}
 
     async def message(self, content: str, *, user_id: int = 1001, mention: bool = False,
                       channel_id: int | None = None, dm: bool = False) -> dict:

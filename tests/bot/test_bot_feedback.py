@@ -6,7 +6,7 @@ import json
 import subprocess
 import sys
 
-from index.store import feedback
+from index.store import answers as remembered
 
 from .standin import MANAGE_GUILD, ROOT
 from .test_bot_commands import is_ephemeral
@@ -31,7 +31,7 @@ async def press(standin, message: dict, custom_id: str, user_id: int) -> str:
 async def test_votes_are_kept_one_a_member_and_survive_a_restart(standin, start_bot, guild_engine):
     bot = await start_bot()
     message, buttons = await ask(standin)
-    assert set(buttons) == {"Helpful", "Wrong", "More passages"}
+    assert set(buttons) == {"Helpful", "Wrong", "More passages", "Ask more in a thread"}
     answer_id = int(buttons["Wrong"].rsplit(":", 1)[1])
 
     said = await press(standin, message, buttons["Wrong"], user_id=1001)
@@ -45,7 +45,7 @@ async def test_votes_are_kept_one_a_member_and_survive_a_restart(standin, start_
     await start_bot()
     said = await press(standin, message, buttons["Wrong"], user_id=1003)
     assert "2 wrong votes" in said
-    [tally] = feedback.marked_wrong(guild_engine.store, guild_engine.corpus)
+    [tally] = remembered.marked_wrong(guild_engine.store, guild_engine.corpus)
     assert (tally.answer_id, tally.question, tally.wrong, tally.helpful) == (answer_id, QUESTION, 2, 1)
     assert tally.answer == guild_engine.ask(QUESTION).answer and tally.version == guild_engine.stats().version
 
@@ -88,7 +88,7 @@ def test_feedback_export_is_jsonl(tmp_path, engine):
 async def test_more_passages_pages_on_without_asking_again(standin, start_bot, guild_engine):
     await start_bot()
     message, buttons = await ask(standin)
-    assert set(buttons) == {"Helpful", "Wrong", "More passages"}
+    assert set(buttons) == {"Helpful", "Wrong", "More passages", "Ask more in a thread"}
     shown = [q for q in guild_engine.ask(QUESTION, k=9).passages]
     [response] = await standin.wait_response(await standin.click(buttons["More passages"], message))
     assert is_ephemeral(response)
@@ -100,3 +100,55 @@ async def test_more_passages_pages_on_without_asking_again(standin, start_bot, g
     assert set(more) == {"More passages"}  # votes stay under the answer itself
     [response] = await standin.wait_response(await standin.click(more["More passages"], further))
     assert shown[6].text[:60] in response.payload["embeds"][0]["description"]
+
+
+async def open_thread(standin) -> int:
+    message, buttons = await ask(standin)
+    [response] = await standin.wait_response(await standin.click(buttons["Ask more in a thread"], message))
+    assert is_ephemeral(response)
+    [thread_id] = standin.threads
+    assert "follow-up questions in the thread" in json.dumps(response.payload)
+    return thread_id
+
+
+async def thread_reply(standin, thread_id: int, text: str, mention: bool = True) -> dict:
+    sent = await standin.message(text, mention=mention, channel_id=thread_id)
+    reply = await standin.wait_for(lambda r: getattr(r, "method", None) == "POST"
+                                   and r.path == f"/channels/{thread_id}/messages"
+                                   and r.payload.get("message_reference", {}).get("message_id") in (sent["id"], int(sent["id"])),
+                                   what="the bot's reply in the thread")
+    return reply.payload
+
+
+async def test_a_thread_reads_follow_ups_with_the_answer_before(standin, start_bot, guild_engine):
+    await start_bot()
+    thread_id = await open_thread(standin)
+    spelled = guild_engine.ask("How many people were killed in the Bataclan concert hall?")
+    assert spelled.answer
+    said = await thread_reply(standin, thread_id, "and how many were killed in the Bataclan concert hall?")
+    assert said["embeds"][0]["description"].startswith(f"**{spelled.answer}**")
+    # the next follow-up follows on from this answer, not the first one
+    said = await thread_reply(standin, thread_id, "what about Ankara?")
+    wanted = guild_engine.ask("How many were killed in Ankara?")  # the last question, spelled out
+    description = said["embeds"][0]["description"]
+    assert description.startswith(f"**{wanted.answer}**" if wanted.answer else "The content says:")
+    assert wanted.passages[0].text[:50] in description.replace("\u00a0", " ") and "Ankara" in description
+    buttons = {c["label"] for row in said.get("components", []) for c in row["components"]}
+    assert buttons == {"Helpful", "Wrong", "More passages"}  # no thread inside a thread
+
+
+async def test_without_the_intent_only_mentions_are_answered_in_a_thread(standin, start_bot):
+    await start_bot()
+    thread_id = await open_thread(standin)
+    before = len(standin.requests)
+    await standin.message("and how many were injured?", mention=False, channel_id=thread_id)
+    await thread_reply(standin, thread_id, "and who is Peskov?")  # a mention is answered
+    unanswered = [r for r in standin.requests[before:] if r.method == "POST" and r.path.endswith(f"{thread_id}/messages")]
+    assert len(unanswered) == 1  # the reply to the mention only
+
+
+async def test_with_the_intent_every_message_in_a_thread_is_answered(standin, start_bot):
+    await start_bot(thread_every_message=True)
+    thread_id = await open_thread(standin)
+    said = await thread_reply(standin, thread_id, "and who is Peskov?", mention=False)
+    assert "Peskov" in said["embeds"][0]["description"]

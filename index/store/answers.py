@@ -1,9 +1,11 @@
-"""Members' votes on the answers they were shown, kept in the store beside the content.
+"""Answers the bot has shown, remembered in the store beside the content: members' votes on
+them, and the follow-up threads that continue from them.
 
 An answer shown with buttons is remembered (`remember`: the question, the answer, the passage
 cited first, the corpus and its version); each member has one vote an answer, the latest one
 counting (`vote`). Moderators read the answers marked wrong (`marked_wrong`); `rows` is every
-remembered answer with its votes, for `python -m index feedback --export`.
+remembered answer with its votes, for `python -m index feedback --export`. A thread opened under
+an answer follows on from the latest answer in it (`follow_thread`, `thread_answer`).
 """
 from __future__ import annotations
 
@@ -58,6 +60,24 @@ def remembered(store: Store, answer_id: int) -> Tally | None:
             return None
         found = _tallies(conn, "WHERE a.id = ?", (answer_id,))
     return found[0] if found else None
+
+
+def follow_thread(store: Store, thread_id: str, answer_id: int) -> None:
+    """The thread now follows on from this answer (its first, then each one given in it)."""
+    with store.connect(write=True) as conn:
+        conn.execute("INSERT INTO threads VALUES (?, ?) ON CONFLICT(thread_id) DO UPDATE SET answer_id = excluded.answer_id",
+                     (thread_id, answer_id))
+
+
+def thread_answer(store: Store, thread_id: str) -> Tally | None:
+    """The latest answer a follow-up thread continues from; None for any other channel."""
+    if not store.exists():
+        return None
+    with store.connect() as conn:
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'threads'").fetchone() is None:
+            return None
+        row = conn.execute("SELECT answer_id FROM threads WHERE thread_id = ?", (thread_id,)).fetchone()
+    return remembered(store, row[0]) if row else None
 
 
 def marked_wrong(store: Store, corpus: str | None = None, limit: int = 20) -> list[Tally]:
