@@ -9,7 +9,7 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from index.answering.followups import spell_out
+from index.answering.followups import sequence, spell_out
 from index.answering.loaded import AskResult, LoadedVersion, PassageHit  # noqa: F401 (part of the engine's API)
 from index.answering.reader import ReaderError, load_reader
 from index.content.operations import ContentManager
@@ -189,7 +189,11 @@ class Engine:
     def follow_up(self, question: str, previous: remembered.Tally) -> AskResult:
         """A follow-up question, asked as the previous question would have it spelled out."""
         text = check_question(question, self.settings.max_question_chars)
-        return self.ask(spell_out(text, previous.question, previous.answer))
+        spelled = spell_out(text, previous.question, previous.answer)
+        loaded = self._require()
+        step = sequence(text)
+        around = loaded.neighbours(previous.passage, step) if step and previous.passage else None
+        return loaded.ask(spelled, self.settings.top_k, around)
 
     def open_thread(self, thread_id: str, answer_id: int) -> None:
         remembered.follow_thread(self.store, thread_id, answer_id)

@@ -11,6 +11,8 @@ Three steps, each only when the follow-up needs it:
   named ("the G20 summit");
 - a follow-up that names nothing takes the previous question's place or topic: its last phrase
   that holds a name ("in the Paris attacks"), or else its names.
+And `sequence` tells a follow-up that asks what came next (or before): the engine then reads the
+passages after (or before) the previous answer's first.
 """
 from __future__ import annotations
 
@@ -22,6 +24,8 @@ from index.text.tokens import load_words, stopwords
 _LEADING = re.compile(r"^\s*(?:and|but|so|also|then|ok|okay)\b[\s,]*", re.I)
 _WHAT_ABOUT = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<subject>.+?)\s*\??\s*$", re.I)
 _PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|her)\b", re.I)
+_NEXT = re.compile(r"\b(?:next|then|after that|afterwards|afterward|later|go on|went on)\b", re.I)
+_BEFORE = re.compile(r"\b(?:before that|earlier|previously|beforehand)\b", re.I)
 _THING_PRONOUN = re.compile(r"\b(?:it|they|them)\b")
 _PLACE_PHRASE = re.compile(r"\b(?:in|at|on|of|off|near|to|into|from|about|for|during|after|before|over|against|with)\b\s+[^?]*?"
                            r"\b[A-Z][\w'\u2019-]*[^?]*?(?=\s*\??\s*$)")
@@ -45,6 +49,14 @@ def spell_out(follow_up: str, previous: str, previous_answer: str | None = None)
     if not analyse(text).names and asked.names:
         text = f"{text.rstrip(' ?')} {_context(previous, asked.names)}?"
     return text
+
+
+def sequence(follow_up: str) -> int:
+    """1 for a follow-up that asks what came next ("what did he say next?"), -1 for what came
+    before, 0 otherwise: the passages after or before the previous answer's are read first."""
+    if _BEFORE.search(follow_up):
+        return -1
+    return 1 if _NEXT.search(follow_up) else 0
 
 
 def _person(answer: str | None) -> str | None:

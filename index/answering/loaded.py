@@ -96,20 +96,25 @@ class LoadedVersion:
     def passages(self) -> list[Passage]:
         return self.snapshot.passages
 
-    def prepare(self, text: str, k: int = CANDIDATES) -> Prepared:
-        """Everything the answer is decided from: retrieval, the existing signals, the rules' span."""
+    def prepare(self, text: str, k: int = CANDIDATES, around: tuple[int, list[int]] | None = None) -> Prepared:
+        """Everything the answer is decided from: retrieval, the existing signals, the rules' span.
+        `around`: (a passage, its neighbours): the neighbours are read first and the passage not at
+        all ("what did he say next?" after an answer from it)."""
         asked = self.normaliser.normalise(text)  # "how many died?" asks what "How many died?" does
         question = questions.analyse(asked)
         terms = self.retriever.question_terms(asked)
         hits = self.retriever.search(asked, k=max(k, CANDIDATES), terms=terms)
         ranked = [h.index for h in hits]
         supported = bool(ranked) and self.supported(asked, ranked[0], terms)
+        if around:
+            skipped, first = around
+            ranked = [*first, *(i for i in ranked if i not in first and i != skipped)]
         rule_span = answers.find_answer(question, self.passages, ranked, self.rule_weights) if supported else None
         return Prepared(asked, question, ranked, {h.index: h.score for h in hits}, supported, rule_span, terms)
 
-    def ask(self, text: str, k: int) -> AskResult:
+    def ask(self, text: str, k: int, around: tuple[int, list[int]] | None = None) -> AskResult:
         """Answer a question already checked for emptiness and length."""
-        prepared = self.prepare(text, k)
+        prepared = self.prepare(text, k, around)
         ranked, scores = prepared.ranked, prepared.scores
         if self.reader is None:
             span, refused = prepared.rule_span, not prepared.supported
@@ -120,6 +125,16 @@ class LoadedVersion:
         hits_out = [self._hit(i, scores.get(i, 0.0), span) for i in ranked[:k]]
         answer = self.passages[span.passage].text[span.start:span.end] if span else None
         return AskResult(text, prepared.question.kind, answer, refused, hits_out, self.snapshot.version.number)
+
+    def neighbours(self, passage_text: str, step: int, count: int = 2) -> tuple[int, list[int]] | None:
+        """The passage with this text, and the ones after (step 1) or before (step -1) it in its
+        document; None when no passage has the text (a version since changed it)."""
+        index = next((i for i, p in enumerate(self.passages) if p.text == passage_text), None)
+        if index is None:
+            return None
+        document = self.passages[index].document
+        steps = (index + step * n for n in range(1, count + 1))
+        return index, [i for i in steps if 0 <= i < len(self.passages) and self.passages[i].document == document]
 
     def candidates(self, prepared: Prepared) -> list[Candidate]:
         """The reader's best span in each of the top passages, and the rules' span."""
