@@ -19,7 +19,7 @@ from index.engine import Engine
 from index.store.sqlite import Store
 
 ROOT = Path(__file__).resolve().parents[3]
-DOCUMENTS = 30
+DOCUMENTS = 20
 PAUSE = "0.05"  # seconds: reading and writing each take about DOCUMENTS * PAUSE
 
 
@@ -116,7 +116,7 @@ KILL_POINTS = {
     "reading the first documents": ("indexing: 1/", 0.0),
     "reading, mid-way": (f"indexing: {DOCUMENTS // 2}/", 0.0),
     "writing, early in the transaction": (f"indexing: {DOCUMENTS}/", 0.3),
-    "writing, late in the transaction": (f"indexing: {DOCUMENTS}/", 1.1),
+    "writing, late in the transaction": (f"indexing: {DOCUMENTS}/", 0.7 * DOCUMENTS * float(PAUSE)),
 }
 
 
