@@ -36,14 +36,8 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"verbatim:
 
     async def callback(self, interaction: discord.Interaction) -> None:
         handlers = interaction.client.handlers  # type: ignore[attr-defined]
-        try:
-            reply = await handlers.vote(answer_id=self.answer_id, user_id=interaction.user.id, choice=self.choice,
-                                        guild_id=interaction.guild_id)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a short ephemeral reply
-            text, unexpected = user_message(exc)
-            if unexpected:
-                log.error("vote on answer %s failed", self.answer_id, exc_info=exc)
-            reply = Reply.error(text)
+        reply = await _safely(handlers.vote(answer_id=self.answer_id, user_id=interaction.user.id, choice=self.choice,
+                                            guild_id=interaction.guild_id), f"vote on answer {self.answer_id}")
         await interaction.response.send_message(**rendering.message(reply), ephemeral=True)
 
 
@@ -59,13 +53,8 @@ class MoreButton(discord.ui.DynamicItem[discord.ui.Button], template=r"verbatim:
 
     async def callback(self, interaction: discord.Interaction) -> None:
         handlers = interaction.client.handlers  # type: ignore[attr-defined]
-        try:
-            reply = await handlers.more(answer_id=self.answer_id, shown=self.shown, guild_id=interaction.guild_id)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a short ephemeral reply
-            text, unexpected = user_message(exc)
-            if unexpected:
-                log.error("more passages for answer %s failed", self.answer_id, exc_info=exc)
-            reply = Reply.error(text)
+        reply = await _safely(handlers.more(answer_id=self.answer_id, shown=self.shown, guild_id=interaction.guild_id),
+                              f"more passages for answer {self.answer_id}")
         view = view_for(reply)
         await interaction.response.send_message(**rendering.message(reply), **({"view": view} if view else {}),
                                                 ephemeral=True)
@@ -82,25 +71,33 @@ class ThreadButton(discord.ui.DynamicItem[discord.ui.Button], template=r"verbati
         return cls(int(match["answer"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        handlers = interaction.client.handlers  # type: ignore[attr-defined]
-        message = interaction.message
-        try:
-            if message is None or interaction.guild_id is None:
-                raise UserError("threads are opened under an answer in a server channel")
-            embeds = message.embeds
-            name = (embeds[0].title if embeds and embeds[0].title else "Follow-up questions")[:THREAD_NAME]
-            thread = await message.create_thread(name=name, auto_archive_duration=1440)
-            reply = await handlers.open_thread(answer_id=self.answer_id, thread_id=thread.id,
-                                               guild_id=interaction.guild_id)
-        except discord.HTTPException as exc:
-            reply = Reply.error(f"Discord would not open a thread here ({exc.text or exc.status}): "
-                                "a thread may already be open under this answer, or I may lack the permission")
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a short ephemeral reply
-            text, unexpected = user_message(exc)
-            if unexpected:
-                log.error("thread for answer %s failed", self.answer_id, exc_info=exc)
-            reply = Reply.error(text)
+        reply = await _safely(self._open(interaction), f"thread for answer {self.answer_id}")
         await interaction.response.send_message(**rendering.message(reply), ephemeral=True)
+
+    async def _open(self, interaction: discord.Interaction) -> Reply:
+        message = interaction.message
+        if message is None or interaction.guild_id is None:
+            raise UserError("threads are opened under an answer in a server channel")
+        embeds = message.embeds
+        name = (embeds[0].title if embeds and embeds[0].title else "Follow-up questions")[:THREAD_NAME]
+        try:
+            thread = await message.create_thread(name=name, auto_archive_duration=1440)
+        except discord.HTTPException as exc:
+            raise UserError(f"Discord would not open a thread here ({exc.text or exc.status}): a thread may "
+                            "already be open under this answer, or I may lack the permission") from None
+        handlers = interaction.client.handlers  # type: ignore[attr-defined]
+        return await handlers.open_thread(answer_id=self.answer_id, thread_id=thread.id, guild_id=interaction.guild_id)
+
+
+async def _safely(work, what: str) -> Reply:
+    """The work's reply; any failure as a short error reply (logged when unexpected)."""
+    try:
+        return await work
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a short ephemeral reply
+        text, unexpected = user_message(exc)
+        if unexpected:
+            log.error("%s failed", what, exc_info=exc)
+        return Reply.error(text)
 
 
 def view_for(reply: Reply) -> discord.ui.View | None:

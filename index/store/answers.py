@@ -53,12 +53,7 @@ def vote(store: Store, answer_id: int, user_id: str, choice: str) -> Tally:
 
 def remembered(store: Store, answer_id: int) -> Tally | None:
     """One remembered answer with its votes; None when there is no such answer."""
-    if not store.exists():
-        return None
-    with store.connect() as conn:
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'answers'").fetchone() is None:
-            return None
-        found = _tallies(conn, "WHERE a.id = ?", (answer_id,))
+    found = _read(store, "answers", lambda conn: _tallies(conn, "WHERE a.id = ?", (answer_id,)))
     return found[0] if found else None
 
 
@@ -71,36 +66,32 @@ def follow_thread(store: Store, thread_id: str, answer_id: int) -> None:
 
 def thread_answer(store: Store, thread_id: str) -> Tally | None:
     """The latest answer a follow-up thread continues from; None for any other channel."""
-    if not store.exists():
-        return None
-    with store.connect() as conn:
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'threads'").fetchone() is None:
-            return None
-        row = conn.execute("SELECT answer_id FROM threads WHERE thread_id = ?", (thread_id,)).fetchone()
+    row = _read(store, "threads", lambda conn: conn.execute(
+        "SELECT answer_id FROM threads WHERE thread_id = ?", (thread_id,)).fetchone())
     return remembered(store, row[0]) if row else None
 
 
 def marked_wrong(store: Store, corpus: str | None = None, limit: int = 20) -> list[Tally]:
     """The answers with wrong votes, most marked first."""
-    if not store.exists():
-        return []
     where, params = ("WHERE a.corpus = ?", (corpus,)) if corpus else ("", ())
-    with store.connect() as conn:
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'votes'").fetchone() is None:
-            return []
-        rows = _tallies(conn, where, params)
+    rows = _read(store, "votes", lambda conn: _tallies(conn, where, params)) or []
     return sorted((t for t in rows if t.wrong), key=lambda t: (-t.wrong, t.helpful))[:limit]
 
 
 def rows(store: Store, corpus: str | None = None) -> list[Tally]:
     """Every remembered answer that has votes, oldest first."""
-    if not store.exists():
-        return []
     where, params = ("WHERE a.corpus = ?", (corpus,)) if corpus else ("", ())
+    return [t for t in _read(store, "votes", lambda conn: _tallies(conn, where, params)) or [] if t.helpful or t.wrong]
+
+
+def _read(store: Store, table: str, query):
+    """query(conn) on the store; None when there is no store yet, or it predates `table`."""
+    if not store.exists():
+        return None
     with store.connect() as conn:
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = 'votes'").fetchone() is None:
-            return []
-        return [t for t in _tallies(conn, where, params) if t.helpful or t.wrong]
+        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone() is None:
+            return None
+        return query(conn)
 
 
 def _tallies(conn, where: str, params: tuple) -> list[Tally]:
