@@ -3,9 +3,9 @@ full: "and how many were injured?" after "How many people died in the Paris atta
 "how many were injured in the Paris attacks?"; "what did he say next?" after "Who spoke at the
 G20?" (answered "Putin") asks "what did Putin say next?".
 
-Three steps, each only when the follow-up needs it:
+Four steps, each only when the follow-up needs it:
 - a leading "and", "but", "so" or "also" goes;
-- "what about X?" asks the previous question again with X in place of its last name;
+- "what about X?" asks the previous question again with X in place of its last name's phrase;
 - a person pronoun (he, she, him, her) stands for the previous answer when that was a name, else
   for the previous question's first name; "it" or "they" for the thing the previous question
   named ("the G20 summit");

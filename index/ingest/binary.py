@@ -33,7 +33,7 @@ def read_pdf(data: bytes, name: str) -> Document:
         title = (pdf.metadata.title if pdf.metadata else None) or None
     except ReadError:
         raise
-    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+    except PdfReadError as exc:
         raise ReadError(f"{name}: not a readable PDF ({exc})") from None
     except Exception as exc:  # pypdf raises many kinds on damaged files; none may escape as a crash
         raise ReadError(f"{name}: not a readable PDF ({type(exc).__name__}: {exc})") from None
@@ -98,7 +98,7 @@ def read_docx(data: bytes, name: str) -> Document:
 
     try:
         document = docx.Document(io.BytesIO(data))
-    except (PackageNotFoundError, ValueError, KeyError, OSError) as exc:
+    except PackageNotFoundError as exc:
         raise ReadError(f"{name}: not a readable Word document ({exc})") from None
     except Exception as exc:  # a damaged zip or XML: a clear line, not a crash
         raise ReadError(f"{name}: not a readable Word document ({type(exc).__name__}: {exc})") from None
