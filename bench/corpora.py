@@ -3,6 +3,8 @@
 - Alternating: questions to 10 corpora in turn, against the same questions asked corpus by
   corpus, in the same run. Each corpus owns its loaded version and caches, so taking turns must cost no more
   than 1.5 times (target).
+- Servers: a thousand servers on the untouched default content share one loaded version:
+  resident memory (target under 300 MB) and p99 per question (target under 20 ms).
 - News: 418 PolNeAR articles (about 4,300 passages) as one corpus, p50 per question after loading
   (target under 10 ms), beside plain rank-bm25 scoring the same passages.
 
@@ -12,6 +14,7 @@ without them the benchmark says so and stops.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import statistics
 import sys
@@ -36,6 +39,8 @@ QUESTIONS = ["Who said the campaign would win?", "How many delegates did Clinton
              "What did Trump say about the wall?", "Where did Sanders speak?", "Who is the governor?",
              "How many votes were counted?", "What did the senator announce?"]
 ROUNDS = 6
+QUESTIONS_ARTICLE = ["How many people died in the Paris attacks?", "Who is Peskov?", "Where is Belek?",
+                     "When did Putin speak at the UN?", "What did Erdogan say?"]
 
 
 def build(store: Store, corpus: str, files: list[Path], folder: Path, reader: bool = True) -> Engine:
@@ -101,13 +106,53 @@ def news(articles: list[Path], folder: Path) -> dict:
             "met": p50 < 10}
 
 
+SERVERS = 1000
+
+
+def resident_mb() -> float:
+    """This process's resident memory now (Linux /proc), in MB."""
+    pages = int(Path("/proc/self/statm").read_text().split()[1])
+    return pages * os.sysconf("SC_PAGE_SIZE") / 1e6
+
+
+def servers(folder: Path) -> dict:
+    """A thousand servers on the untouched default content, in one process: they share one
+    loaded version. Questions go to servers in turn."""
+    from index.content.operations import ContentManager
+
+    settings = IndexSettings(_env_file=None, index_path=folder / "servers.sqlite3", content=[ROOT / "content"])
+    manager = ContentManager(Store(settings.index_path), settings)
+    manager.reindex("default", "bench")
+    started = time.perf_counter()
+    for i in range(SERVERS):
+        manager.ensure(f"guild-{i}", "bench")
+    made = time.perf_counter() - started
+    before = resident_mb()
+    engines = [Engine(manager.store, f"guild-{i}", settings, manager) for i in range(SERVERS)]
+    times = per_question([(engines[i % SERVERS], QUESTIONS_ARTICLE[i % len(QUESTIONS_ARTICLE)])
+                          for i in range(2 * SERVERS)])
+    rules = settings.model_copy(update={"reader": False})
+    rules_engines = [Engine(manager.store, f"guild-{i}", rules, manager) for i in range(SERVERS)]
+    rules_times = per_question([(rules_engines[i % SERVERS], QUESTIONS_ARTICLE[i % len(QUESTIONS_ARTICLE)])
+                                for i in range(2 * SERVERS)])
+    resident = resident_mb()
+    return {"servers": SERVERS, "servers made s": round(made, 1), "resident MB before questions": round(before),
+            "resident MB after (target < 300)": round(resident),
+            "loaded versions": Engine.loaded_stats().entries,
+            "question p50 / p99 ms, reader on": [round(statistics.median(times), 2), round(percentile(times, 99), 2)],
+            "question p50 / p99 ms, rules alone (target p99 < 20)": [round(statistics.median(rules_times), 2),
+                                                                     round(percentile(rules_times, 99), 2)],
+            "met": resident < 300 and percentile(rules_times, 99) < 20}
+
+
 def main() -> int:
-    if not POLNEAR.is_dir():
-        print(f"bench.corpora: {POLNEAR} is missing (PolNeAR's articles, see README); nothing measured")
-        return 0
-    articles = sorted(POLNEAR.glob("*.txt"))
     with tempfile.TemporaryDirectory() as tmp:
-        figures = {"alternating": alternating(articles, Path(tmp)), "news": news(articles, Path(tmp))}
+        figures = {"servers": servers(Path(tmp))}
+        if POLNEAR.is_dir():
+            articles = sorted(POLNEAR.glob("*.txt"))
+            figures.update(alternating=alternating(articles, Path(tmp)), news=news(articles, Path(tmp)))
+        else:
+            print(f"bench.corpora: {POLNEAR} is missing (PolNeAR's articles, see README): servers only")
     print(json.dumps(figures, indent=2))
     return 0 if all(f["met"] for f in figures.values()) else 1
 

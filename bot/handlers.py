@@ -172,7 +172,7 @@ class Handlers:
             summary = engine.summary(sentences=sentences or 3, chars=SUMMARY_CHARS, section=section,
                                      topic=topic)
             labels = {d.name: d.label for d in engine.documents()}
-            version = engine.current().snapshot.version.number if engine.current() else None
+            version = engine.version()
             return summary, labels, version
 
         summary, labels, version = await asyncio.to_thread(self._explained, guild_id, work)
@@ -323,6 +323,7 @@ class Handlers:
             Fact("Version", stats.version),
             Fact("Built", built),
             Fact("Corpus", stats.corpus),
+            Fact("Loaded", _loaded_line(engine.loaded_stats())),
             latency_fact,
         ], footer=f"content version {stats.version}")
 
@@ -343,3 +344,8 @@ class _Watch:
     def _tell(self, line: str) -> None:
         if self.on_status is not None:
             self.on_status(line)
+
+
+def _loaded_line(cache) -> str:
+    """The process's loaded versions, shared by every server on the same content."""
+    return f"{counted(cache.entries, 'version')} in memory, about {cache.megabytes:g} MB of {cache.budget_megabytes} MB"

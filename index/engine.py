@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import threading
 import unicodedata
+import weakref
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,9 +22,11 @@ from index.errors import (
     ReaderUnavailableError,
 )
 from index.ingest.documents import Document
+from index.loading import LOADED, CacheStats
 from index.retrieval import reranking
 from index.settings import IndexSettings
 from index.store import answers as remembered
+from index.store.snapshots import Version
 from index.store.sqlite import DEFAULT_CORPUS, Store
 from index.summaries import summarise as summaries
 
@@ -63,6 +66,8 @@ def warm_up(settings: IndexSettings) -> None:
         reranking.model()
 
 
+_SENTENCES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # LoadedVersion -> its sentences
+_SENTENCES_LOCK = threading.Lock()
 MORE_PASSAGES_AT_MOST = 50  # "More passages" pages through the best fifty
 
 
@@ -75,10 +80,9 @@ class Engine:
         self.corpus = corpus
         self.settings = settings or IndexSettings()
         self.content = content or ContentManager(store, self.settings)  # changes, locked and audited
-        self._loaded: LoadedVersion | None = None
-        self._sentences: tuple[LoadedVersion, list[summaries.Sentence]] | None = None
+        self._live: Version | None = None  # this corpus's live version, as last read
         self._stamp: tuple[int, ...] | None = None  # the store file's, when the live version was last read
-        self._lock = threading.Lock()
+        self._settings_key = self.settings.model_dump_json()  # loaded versions differ by settings too
 
     @classmethod
     def from_settings(cls, settings: IndexSettings, corpus: str | None = None) -> "Engine":
@@ -91,29 +95,36 @@ class Engine:
     # -- loading ---------------------------------------------------------------------------
 
     def current(self) -> LoadedVersion | None:
-        """The live version, reloaded when another build or process has published a newer one.
-        The store is asked only when its file has changed since the last look."""
+        """The live version, loaded (or shared with another corpus of the same content), and
+        reloaded when another build or process has published a newer one. The store is asked
+        only when its file has changed since the last look."""
         stamp = self.store.stamp()  # before the look: a change after it shows at the next question
-        loaded = self._loaded
-        if loaded is not None and stamp == self._stamp:
-            return loaded
-        live = self.store.live_version(self.corpus)
-        if live is None:
-            return None
-        loaded = self._loaded
-        if loaded is None or loaded.snapshot.version.id != live.id:
-            with self._lock:
-                if self._loaded is None or self._loaded.snapshot.version.id != live.id:
-                    snapshot = self.store.load(self.corpus)
-                    if snapshot is None:
-                        return None
-                    try:
-                        self._loaded = LoadedVersion(snapshot, self.settings, kept=self.store)
-                    except ReaderError as exc:
-                        raise ReaderUnavailableError(str(exc)) from None
-            loaded = self._loaded
-        self._stamp = stamp
-        return loaded
+        if self._live is None or stamp != self._stamp:
+            live = self.store.live_version(self.corpus)
+            if live is None:
+                return None
+            self._live, self._stamp = live, stamp
+        live = self._live
+        key = (live.changes.get("content") or f"{self.store.path}:{live.id}", self._settings_key)
+        try:
+            return LOADED.get(key, self._load, self.settings.loaded_budget_mb, self.settings.loaded_idle_seconds)
+        except ReaderError as exc:
+            raise ReaderUnavailableError(str(exc)) from None
+
+    def _load(self) -> LoadedVersion:
+        snapshot = self.store.load(self.corpus)
+        if snapshot is None:
+            raise NotIndexedError(f"corpus {self.corpus} has no version")
+        return LoadedVersion(snapshot, self.settings, kept=self.store)
+
+    @staticmethod
+    def loaded_stats() -> CacheStats:
+        """The process's loaded versions: how many, their estimated memory, the budget."""
+        return LOADED.stats()
+
+    def version(self) -> int | None:
+        """The live version's number, of this corpus (a shared loaded version may be another's)."""
+        return self._live.number if self.current() is not None else None
 
     def _require(self) -> LoadedVersion:
         loaded = self.current()
@@ -126,7 +137,11 @@ class Engine:
 
     def ask(self, question: str, k: int | None = None) -> AskResult:
         text = check_question(question, self.settings.max_question_chars)
-        return self._require().ask(text, k or self.settings.top_k)
+        return self._own(self._require().ask(text, k or self.settings.top_k))
+
+    def _own(self, result: AskResult) -> AskResult:
+        result.version = self._live.number  # this corpus's version, whoever loaded the content
+        return result
 
     # -- content -----------------------------------------------------------------------------
 
@@ -134,7 +149,7 @@ class Engine:
         loaded = self._require()
         snap = loaded.snapshot
         sections = {(p.document, p.section) for p in snap.passages if p.section}
-        return Stats(self.corpus, snap.version.number, snap.version.created_at,
+        return Stats(self.corpus, self._live.number, self._live.created_at,
                      len(snap.documents), len(snap.passages), len(sections))
 
     def sections(self) -> list[str]:
@@ -155,12 +170,13 @@ class Engine:
             raise EngineError(str(exc)) from None
 
     def _summary_sentences(self, loaded: LoadedVersion) -> list[summaries.Sentence]:
-        """The live version's sentences, read once and kept with this engine's loaded version: each
-        corpus keeps its own, so questions to many corpora in turn do not evict each other's."""
-        kept = self._sentences
-        if kept is None or kept[0] is not loaded:
-            kept = self._sentences = (loaded, summaries.read_sentences(loaded.snapshot))
-        return kept[1]
+        """The live version's sentences, read once and kept as long as its loaded version is: each
+        content keeps its own, so summaries of many corpora in turn do not evict each other's."""
+        with _SENTENCES_LOCK:
+            sentences = _SENTENCES.get(loaded)
+            if sentences is None:
+                sentences = _SENTENCES[loaded] = summaries.read_sentences(loaded.snapshot)
+        return sentences
 
     # -- feedback ----------------------------------------------------------------------------
 
@@ -193,7 +209,7 @@ class Engine:
         loaded = self._require()
         step = sequence(text)
         around = loaded.neighbours(previous.passage, step) if step and previous.passage else None
-        return loaded.ask(spelled, self.settings.top_k, around)
+        return self._own(loaded.ask(spelled, self.settings.top_k, around))
 
     def open_thread(self, thread_id: str, answer_id: int) -> None:
         remembered.follow_thread(self.store, thread_id, answer_id)
@@ -211,8 +227,8 @@ class Engine:
     def build(self, sources: list[Path] | None = None, author: str = "cli",
               on_progress=None, on_wait=None) -> ChangeReport:
         """Rebuild the corpus from its sources (content files and documents added by hand, see
-        content.py) as a new version, locked and audited; on any error nothing changes."""
+        content/operations.py) as a new version, locked and audited; on any error nothing changes."""
         report = self.content.reindex(
             self.corpus, author, sources, on_progress=on_progress, on_wait=on_wait)
-        self._loaded = None  # the next question loads the new version
+        self._live = None  # the next question reads the new version
         return report

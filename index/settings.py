@@ -32,6 +32,10 @@ class IndexSettings(BaseSettings):
     index_path: Path = Field(default=Path("data/verbatim.sqlite3"), description="the SQLite store")
     corpus: str = Field(default="default", min_length=1, max_length=100)
     top_k: int = Field(default=3, ge=1, le=20, description="passages returned per question")
+    loaded_budget_mb: int = Field(default=1024, ge=1, le=1_000_000,
+                                  description="memory for loaded versions, shared by every corpus of the process")
+    loaded_idle_seconds: float = Field(default=3600.0, ge=0.0,
+                                       description="a loaded version unused this long is dropped; 0 keeps it")
     max_question_chars: int = Field(default=500, ge=10, le=10_000)
     max_passage_chars: int = Field(default=1200, ge=200, le=20_000)
     bm25_k1: float = Field(default=1.2, ge=0.0, le=5.0)

@@ -51,6 +51,7 @@ from index.ingest.fetching import Fetched, fetch
 from index.ingest.passages import Passage, split_in_batches
 from index.ingest.reading import SUFFIXES, read_bytes, read_path
 from index.settings import IndexSettings
+from index.store.snapshots import content_digest
 from index.store.sqlite import ADDED, CONFIGURED, Snapshot, Source, Store, diff
 
 Fetcher = Callable[..., Fetched]
@@ -345,7 +346,7 @@ class ContentManager:
                  started: float, originals: dict[str, bytes] | None = None,
                  extra: dict | None = None) -> ChangeReport:
         changes = {**diff(previous, documents, passages), "documents": len(documents),
-                   "passages": len(passages), **(extra or {})}
+                   "passages": len(passages), "content": content_digest(documents, passages), **(extra or {})}
         version = self.store.publish(corpus, documents, passages, actor, action, changes,
                                      sources=sources, excluded=excluded, originals=originals)
         if self.settings.keep_versions:

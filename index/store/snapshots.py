@@ -74,5 +74,16 @@ def diff(previous: Snapshot | None, documents: list[Document], passages: list[Pa
     }
 
 
+def content_digest(documents: list[Document], passages: list[Passage]) -> str:
+    """What a version holds, as one hash: equal for two versions that answer the same (a server's
+    copy of the default content), so that they share one loaded version."""
+    digest = hashlib.sha256()
+    for doc in documents:
+        digest.update(f"{doc.name}\0{text_hash(doc.text)}\0{doc.title}\0".encode())
+    for p in passages:
+        digest.update(f"{p.document}\0{p.start}\0{p.end}\0{p.section}\0".encode())
+    return digest.hexdigest()
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha256(text.encode("utf-8")).hexdigest()

@@ -94,6 +94,8 @@ async def test_status(standin, start_bot, engine):
     stats = engine.stats()
     assert fields["Documents"] == str(stats.documents) and fields["Passages"] == str(stats.passages)
     assert "Latency" in fields
+    cache = engine.loaded_stats()  # the server's corpus shares the default content's loaded version
+    assert fields["Loaded"].startswith(f"{cache.entries} version") and f"of {cache.budget_megabytes} MB" in fields["Loaded"]
 
 
 async def test_reindex_defers_shows_progress_and_ends_with_the_summary(standin, start_bot, guild_engine,
