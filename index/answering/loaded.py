@@ -11,12 +11,14 @@ from index.answering.reader import (
     Arbiter,
     Candidate,
     Reader,
+    ReaderError,
     candidate_features,
     english_words,
     load_reader,
 )
 from index.answering.rules import Span
 from index.answering.spelling import QuestionNormaliser
+from index.errors import ReaderUnavailableError
 from index.ingest.passages import Passage
 from index.retrieval.bm25 import Kept, QuestionTerm, Retriever
 from index.settings import IndexSettings
@@ -80,12 +82,21 @@ class LoadedVersion:
         self.snapshot = snapshot
         self.settings = settings
         self.retriever = Retriever.for_passages(snapshot.passages, settings, kept=kept)
-        if reader is None and settings.reader:
-            reader = load_reader(settings.reader_model)
-        self.reader = reader
+        self._given_reader = reader
         self.normaliser = QuestionNormaliser((p.text for p in snapshot.passages),
                                              english_words(settings.reader_model or SHIPPED))
         self._documents = {d.name: d for d in snapshot.documents}
+
+    @cached_property
+    def reader(self) -> tuple[Reader, Arbiter] | None:
+        """The reader and its arbiter, loaded at the first question (`stats` and builds never need
+        them); None when the settings answer by the rules alone."""
+        if self._given_reader is not None or not self.settings.reader:
+            return self._given_reader
+        try:
+            return load_reader(self.settings.reader_model)
+        except ReaderError as exc:
+            raise ReaderUnavailableError(str(exc)) from None
 
     @cached_property
     def rule_weights(self) -> answers.CorpusWeights:
