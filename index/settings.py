@@ -45,6 +45,9 @@ class IndexSettings(BaseSettings):
     keep_versions: int = Field(default=0, ge=0, le=100_000,
                                description="versions kept per corpus after each change (the live one always); "
                                            "0 keeps every version, for rollback to any of them")
+    max_document_bytes: int = Field(default=2_000_000, ge=1_000, le=2_000_000_000,
+                                    description="largest file a build or `python -m index add` reads "
+                                                "(a Discord attachment keeps max_upload_bytes)")
     max_upload_bytes: int = Field(default=2_000_000, ge=1_000, le=50_000_000,
                                   description="largest file a moderator can add")
     allow_urls: bool = Field(default=False, description="allow adding documents by URL")

@@ -187,7 +187,8 @@ def run_add(args) -> int:
             raise ReadError(f"{path}: cannot read: {exc.strerror or exc}") from None
         progress = ProgressDisplay(label=f"adding {path.name}")
         try:
-            report = manager.add_file(engine.corpus, actor, path.name, data, on_progress=progress, on_wait=on_wait)
+            report = manager.add_file(engine.corpus, actor, path.name, data, on_progress=progress, on_wait=on_wait,
+                                      limit=engine.settings.max_document_bytes)
         finally:
             progress.close()
         _report(report, engine.store.path)

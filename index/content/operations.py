@@ -134,13 +134,15 @@ class ContentManager:
 
     def add_file(self, corpus: str, actor: str, filename: str, data: bytes, *,
                  on_progress: Progress | None = None, on_wait: Waiting | None = None,
-                 wait_timeout: float | None = None) -> ChangeReport:
-        """Add an uploaded .txt, .md or .html file as a new document."""
+                 wait_timeout: float | None = None, limit: int | None = None) -> ChangeReport:
+        """Add a file as a new document. `limit` is its largest size: an upload's by default, the
+        CLI's larger one (VERBATIM_MAX_DOCUMENT_BYTES) for a local file."""
         detail = f"file {filename!r} ({len(data):,} bytes)"
         with self._audited(corpus, actor, "add", detail) as audit:
             name, kind = check_filename(filename)
-            if len(data) > self.max_upload_bytes:
-                raise ContentError(f"{name} is {len(data):,} bytes; the limit is {self.max_upload_bytes:,}")
+            limit = limit or self.max_upload_bytes
+            if len(data) > limit:
+                raise ContentError(f"{name} is {len(data):,} bytes; the limit is {limit:,}")
             data = as_utf8(data)
             doc = read_bytes(data, name, kind, source=f"{name}, added by {actor}")
             return self._add(corpus, actor, doc, kind, data, audit, on_progress, on_wait, wait_timeout)
@@ -232,11 +234,11 @@ class ContentManager:
             return report
 
     def _check_sizes(self, files: list[Path]) -> None:
-        limit = self.max_upload_bytes
+        limit = self.settings.max_document_bytes
         for path in files:
             size = path.stat().st_size
             if size > limit:
-                raise ContentError(f"{path} is {size:,} bytes; the limit is {limit:,} (VERBATIM_MAX_UPLOAD_BYTES)")
+                raise ContentError(f"{path} is {size:,} bytes; the limit is {limit:,} (VERBATIM_MAX_DOCUMENT_BYTES)")
 
     def _rebuild(self, corpus, actor, action: str, live: Snapshot | None, files: list[Path], on_progress,
                  started: float) -> ChangeReport:

@@ -54,11 +54,16 @@ def test_build_keeps_the_size_limit_and_changes_nothing(built, tmp_path):
     big.mkdir()
     (big / "archive.txt").write_text("Archive\n\n" + "The harbour was busy that year. " * 200)
     before = Store(built).live_version().number
-    done = run("build", str(big), index=built, env={"VERBATIM_MAX_UPLOAD_BYTES": "2000"})
+    done = run("build", str(big), index=built, env={"VERBATIM_MAX_DOCUMENT_BYTES": "2000"})
     assert done.returncode == 2
     assert done.stderr.strip() == done.stderr.strip().splitlines()[0]
     assert "archive.txt is 6,409 bytes; the limit is 2,000" in done.stderr
     assert Store(built).live_version().number == before
+    # the command line may take more than a Discord attachment, with its own setting
+    added = run("add", str(big / "archive.txt"), index=built,
+                env={"VERBATIM_MAX_UPLOAD_BYTES": "2000", "VERBATIM_MAX_DOCUMENT_BYTES": "10000"})
+    assert added.returncode == 0, added.stderr
+    assert Store(built).live_version().number == before + 1
 
 
 def test_eval_without_its_data_says_where_it_belongs(tmp_path):

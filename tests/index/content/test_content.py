@@ -149,8 +149,9 @@ def test_bad_files_are_refused_and_change_nothing(manager, filename, data, messa
 def test_a_file_over_the_limit_is_refused(tmp_path, content_dir):
     class Small(Settings):
         max_upload_bytes: int = 100
+        max_document_bytes: int = 150
     m = ContentManager.from_settings(Small(index_path=tmp_path / "s.db", content=[content_dir], _env_file=None))
-    with pytest.raises(ContentError, match=r"\.txt is \d+ bytes; the limit is 100"):
+    with pytest.raises(ContentError, match=r"\.txt is \d+ bytes; the limit is 150 \(VERBATIM_MAX_DOCUMENT_BYTES\)"):
         m.reindex("default", "op")  # a build keeps the limit too
     assert m.store.load() is None
     ContentManager(m.store, Settings(index_path=m.store.path, content=[content_dir], _env_file=None)).reindex(
