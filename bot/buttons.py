@@ -13,7 +13,7 @@ import logging
 import discord
 
 from . import rendering
-from .errors import user_message
+from .errors import reply_or_error
 from .handlers import UserError
 from .replies import Reply
 
@@ -36,7 +36,7 @@ class VoteButton(discord.ui.DynamicItem[discord.ui.Button], template=r"verbatim:
 
     async def callback(self, interaction: discord.Interaction) -> None:
         handlers = interaction.client.handlers  # type: ignore[attr-defined]
-        reply = await _safely(handlers.vote(answer_id=self.answer_id, user_id=interaction.user.id, choice=self.choice,
+        reply = await reply_or_error(handlers.vote(answer_id=self.answer_id, user_id=interaction.user.id, choice=self.choice,
                                             guild_id=interaction.guild_id), f"vote on answer {self.answer_id}")
         await interaction.response.send_message(**rendering.message(reply), ephemeral=True)
 
@@ -53,7 +53,7 @@ class MoreButton(discord.ui.DynamicItem[discord.ui.Button], template=r"verbatim:
 
     async def callback(self, interaction: discord.Interaction) -> None:
         handlers = interaction.client.handlers  # type: ignore[attr-defined]
-        reply = await _safely(handlers.more(answer_id=self.answer_id, shown=self.shown, guild_id=interaction.guild_id),
+        reply = await reply_or_error(handlers.more(answer_id=self.answer_id, shown=self.shown, guild_id=interaction.guild_id),
                               f"more passages for answer {self.answer_id}")
         view = view_for(reply)
         await interaction.response.send_message(**rendering.message(reply), **({"view": view} if view else {}),
@@ -71,7 +71,7 @@ class ThreadButton(discord.ui.DynamicItem[discord.ui.Button], template=r"verbati
         return cls(int(match["answer"]))
 
     async def callback(self, interaction: discord.Interaction) -> None:
-        reply = await _safely(self._open(interaction), f"thread for answer {self.answer_id}")
+        reply = await reply_or_error(self._open(interaction), f"thread for answer {self.answer_id}")
         await interaction.response.send_message(**rendering.message(reply), ephemeral=True)
 
     async def _open(self, interaction: discord.Interaction) -> Reply:
@@ -87,17 +87,6 @@ class ThreadButton(discord.ui.DynamicItem[discord.ui.Button], template=r"verbati
                             "already be open under this answer, or I may lack the permission") from None
         handlers = interaction.client.handlers  # type: ignore[attr-defined]
         return await handlers.open_thread(answer_id=self.answer_id, thread_id=thread.id, guild_id=interaction.guild_id)
-
-
-async def _safely(work, what: str) -> Reply:
-    """The work's reply; any failure as a short error reply (logged when unexpected)."""
-    try:
-        return await work
-    except Exception as exc:  # noqa: BLE001 - every failure becomes a short ephemeral reply
-        text, unexpected = user_message(exc)
-        if unexpected:
-            log.error("%s failed", what, exc_info=exc)
-        return Reply.error(text)
 
 
 def view_for(reply: Reply) -> discord.ui.View | None:

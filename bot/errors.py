@@ -5,6 +5,8 @@ The user gets a short ephemeral message; the log gets the traceback when the err
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable
+from typing import TypeVar
 
 import discord
 from discord import app_commands
@@ -18,6 +20,7 @@ from .permissions import NotModerator
 from .replies import Reply
 
 log = logging.getLogger(__name__)
+R = TypeVar("R")
 
 UNEXPECTED = "Something went wrong on my side and it has been logged. Please try again later."
 
@@ -79,3 +82,15 @@ async def send_ephemeral(interaction: discord.Interaction, reply: Reply) -> None
             await interaction.response.send_message(**rendering.message(reply), ephemeral=True)
     except discord.HTTPException:
         log.warning("could not tell the user about an error (interaction %s)", interaction.id, exc_info=True)
+
+
+async def reply_or_error(work: Awaitable[R], what: str) -> R | Reply:
+    """The work's reply; any failure as a short error reply (logged with its traceback when it
+    is a bug). For the replies no command tree handles: messages and buttons."""
+    try:
+        return await work
+    except Exception as exc:  # noqa: BLE001 - every failure becomes a short reply
+        text, unexpected = user_message(exc)
+        if unexpected:
+            log.error("%s failed", what, exc_info=exc)
+        return Reply.error(text)

@@ -62,7 +62,12 @@ class LoadedVersions:
                 entry = self._entries.get(key)
                 if entry is not None:
                     return entry.loaded
-            loaded = build()
+            try:
+                loaded = build()
+            except BaseException:
+                with self._lock:
+                    self._building.pop(key, None)  # the next question tries again
+                raise
             with self._lock:
                 self._entries[key] = _Entry(loaded, size_of(loaded), time.monotonic())
                 self._building.pop(key, None)

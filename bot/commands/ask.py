@@ -8,7 +8,7 @@ import discord
 from discord import app_commands
 
 from .. import buttons, rendering
-from ..errors import user_message
+from ..errors import reply_or_error
 from ..replies import Reply
 from .common import answers_here, respond
 
@@ -71,13 +71,8 @@ async def on_message(client, message: discord.Message) -> None:
                      delete_after=max(retry, 3.0))
         return
     guild_id = message.guild.id if message.guild else None
-    try:
-        reply = await client.handlers.ask(question, guild_id=guild_id, remember=True)
-    except Exception as exc:  # noqa: BLE001 - every failure becomes a short reply
-        text, unexpected = user_message(exc)
-        if unexpected:
-            log.error("question from message %s failed", message.id, exc_info=exc)
-        reply = Reply.error(text)
+    reply = await reply_or_error(client.handlers.ask(question, guild_id=guild_id, remember=True),
+                                 f"question from message {message.id}")
     await _reply(message, reply)
 
 
@@ -87,13 +82,9 @@ async def _follow_up(client, message: discord.Message, mentioned: bool) -> bool:
     question = question_in(message, client.user.id)
     if not question or not (mentioned or client.settings.thread_every_message):
         return False
-    try:
-        reply = await client.handlers.follow_up(question, thread_id=message.channel.id, guild_id=message.guild.id)
-    except Exception as exc:  # noqa: BLE001 - every failure becomes a short reply
-        text, unexpected = user_message(exc)
-        if unexpected:
-            log.error("follow-up from message %s failed", message.id, exc_info=exc)
-        reply = Reply.error(text)
+    reply = await reply_or_error(
+        client.handlers.follow_up(question, thread_id=message.channel.id, guild_id=message.guild.id),
+        f"follow-up from message {message.id}")
     if reply is None:
         return False
     await _reply(message, reply)

@@ -17,6 +17,7 @@ passages after (or before) the previous answer's first.
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from index.answering.questions import analyse
 from index.text.tokens import load_words, stopwords
@@ -71,12 +72,18 @@ def _context(previous: str, names: tuple[str, ...]) -> str:
     return phrase.group().strip() if phrase else " ".join(names)
 
 
+@lru_cache(maxsize=1)
+def _joining_words() -> frozenset[str]:
+    """Words that end a name's noun phrase: function words and common verbs ("Paris attacks" goes
+    on, "G20 summit begin" stops)."""
+    return stopwords() | load_words("verbs.txt")
+
+
 def _phrase_of(previous: str, name: str) -> tuple[int, int]:
     """Where the name's noun phrase lies: "the Paris attacks", "the Bataclan concert hall"."""
     start = previous.rfind(name)
     end = start + len(name)
-    joining = stopwords() | load_words("verbs.txt")
-    while (word := re.match(r"\s+([a-z]+)", previous[end:])) and word.group(1) not in joining:
+    while (word := re.match(r"\s+([a-z]+)", previous[end:])) and word.group(1) not in _joining_words():
         end += word.end()
     the = re.search(r"\bthe\s+$", previous[:start], re.I)
     return (the.start() if the else start), end
@@ -85,5 +92,5 @@ def _phrase_of(previous: str, name: str) -> tuple[int, int]:
 def _thing(previous: str, name: str) -> str:
     """The name with the noun it qualifies in the previous question: "the G20 summit"."""
     after = re.match(r"\s+([a-z]+)", previous[previous.find(name) + len(name):])
-    noun = after.group(1) if after and after.group(1) not in stopwords() | load_words("verbs.txt") else None
+    noun = after.group(1) if after and after.group(1) not in _joining_words() else None
     return f"the {name} {noun}" if noun else name

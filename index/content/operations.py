@@ -41,6 +41,7 @@ from index.content.validation import (
     as_utf8,
     check_corpus,
     check_filename,
+    check_size,
     refuse_duplicate,
     source_files,
     unchanged,
@@ -140,9 +141,7 @@ class ContentManager:
         detail = f"file {filename!r} ({len(data):,} bytes)"
         with self._audited(corpus, actor, "add", detail) as audit:
             name, kind = check_filename(filename)
-            limit = limit or self.max_upload_bytes
-            if len(data) > limit:
-                raise ContentError(f"{name} is {len(data):,} bytes; the limit is {limit:,}")
+            check_size(name, len(data), limit or self.max_upload_bytes)
             data = as_utf8(data)
             doc = read_bytes(data, name, kind, source=f"{name}, added by {actor}")
             return self._add(corpus, actor, doc, kind, data, audit, on_progress, on_wait, wait_timeout)
@@ -165,8 +164,7 @@ class ContentManager:
         is audited like any failed change."""
         try:
             name, _ = check_filename(filename)
-            if size > self.max_upload_bytes:
-                raise ContentError(f"{name} is {size:,} bytes; the limit is {self.max_upload_bytes:,}")
+            check_size(name, size, self.max_upload_bytes)
         except ContentError as exc:
             self.record_failure(corpus, actor, "add", f"file {filename!r} ({size:,} bytes)", exc)
             raise
@@ -234,11 +232,8 @@ class ContentManager:
             return report
 
     def _check_sizes(self, files: list[Path]) -> None:
-        limit = self.settings.max_document_bytes
         for path in files:
-            size = path.stat().st_size
-            if size > limit:
-                raise ContentError(f"{path} is {size:,} bytes; the limit is {limit:,} (VERBATIM_MAX_DOCUMENT_BYTES)")
+            check_size(str(path), path.stat().st_size, self.settings.max_document_bytes, "VERBATIM_MAX_DOCUMENT_BYTES")
 
     def _rebuild(self, corpus, actor, action: str, live: Snapshot | None, files: list[Path], on_progress,
                  started: float) -> ChangeReport:

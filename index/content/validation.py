@@ -48,6 +48,12 @@ def check_filename(filename: str) -> tuple[str, str]:
     return filename, SUFFIXES[suffix]
 
 
+def check_size(name: str, size: int, limit: int, setting: str | None = None) -> None:
+    """ContentError when a file is over its limit; `setting` names the key that sets it."""
+    if size > limit:
+        raise ContentError(f"{name} is {size:,} bytes; the limit is {limit:,}" + (f" ({setting})" if setting else ""))
+
+
 def as_utf8(data: bytes) -> bytes:
     """UTF-16 files (with their byte-order mark) in UTF-8, the one encoding the readers take."""
     for bom, codec in ((codecs.BOM_UTF16_LE, "utf-16-le"), (codecs.BOM_UTF16_BE, "utf-16-be")):

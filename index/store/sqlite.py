@@ -83,7 +83,7 @@ class Store:
         """StoreError unless a change can be written: the file (if any) and its folder writable."""
         folder = self.path.parent if self.path.parent.exists() else Path(".")
         if (self.path.exists() and not os.access(self.path, os.W_OK)) or not os.access(folder, os.W_OK):
-            raise self._explain(sqlite3.OperationalError("readonly"), True)
+            raise self._read_only()
 
     def _open(self, write: bool) -> sqlite3.Connection:
         if not write and not os.access(self.path, os.W_OK):
@@ -105,11 +105,14 @@ class Store:
             raise
         return conn
 
+    def _read_only(self) -> StoreError:
+        return StoreError(f"{self.path} is read-only: questions are answered from it, but changes "
+                          "are refused; make the file and its folder writable to change the content")
+
     def _explain(self, exc: sqlite3.Error, write: bool) -> StoreError:
         message = str(exc)
         if "readonly" in message or (write and not os.access(self.path, os.W_OK)):
-            return StoreError(f"{self.path} is read-only: questions are answered from it, but changes "
-                              "are refused; make the file and its folder writable to change the content")
+            return self._read_only()
         if isinstance(exc, sqlite3.OperationalError) and "locked" in message:
             return StoreError(f"{self.path} is busy: another process holds it; try again")
         return StoreError(f"{self.path} is not a readable Verbatim index ({message}). Nothing was "
