@@ -21,7 +21,7 @@ from typing import TextIO
 from index.settings import IndexSettings
 
 from . import rendering
-from .errors import user_message
+from .errors import reply_or_error
 from .handlers import Handlers, UserError
 from .help import help_text
 from .replies import Reply
@@ -189,13 +189,7 @@ async def run(handlers: Handlers, stdin: TextIO, stdout: TextIO) -> int:
             break
         if line.strip().lower() in ("/quit", "/exit"):
             break
-        try:
-            reply = await run_line(handlers, line)
-        except Exception as exc:  # noqa: BLE001 - every failure becomes a short line
-            text, unexpected = user_message(exc)
-            if unexpected:
-                log.error("the console could not answer %r", line.strip(), exc_info=exc)
-            reply = Reply.error(text)
+        reply = await reply_or_error(run_line(handlers, line), f"the console's answer to {line.strip()!r}")
         if reply is not None:
             stdout.write(rendering.text(reply) + "\n\n")
             stdout.flush()
