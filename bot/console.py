@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 import getpass
-import logging
 import re
 import shlex
 import sys
@@ -25,10 +24,6 @@ from .errors import reply_or_error
 from .handlers import Handlers, UserError
 from .help import help_text
 from .replies import Reply
-
-log = logging.getLogger(__name__)
-
-
 
 BANNER = "Verbatim console. Ask a question about the content, or /help."
 
