@@ -24,8 +24,11 @@ from index.errors import (
 from index.ingest.documents import Document
 from index.loading import LOADED, CacheStats
 from index.retrieval import reranking
+from index.retrieval.postings import SCHEME_PAIRS, SCHEME_WORDS
 from index.settings import IndexSettings
 from index.store import answers as remembered
+from index.store.lazy import open_version
+from index.store.postings import open_postings
 from index.store.snapshots import Version
 from index.store.sqlite import DEFAULT_CORPUS, Store
 from index.summaries import summarise as summaries
@@ -105,17 +108,19 @@ class Engine:
                 return None
             self._live, self._stamp = live, stamp
         live = self._live
-        key = (live.changes.get("content") or f"{self.store.path}:{live.id}", self._settings_key)
+        key = (str(self.store.path), live.content, self._settings_key)
         try:
             return LOADED.get(key, self._load, self.settings.loaded_budget_mb, self.settings.loaded_idle_seconds)
         except ReaderError as exc:
             raise ReaderUnavailableError(str(exc)) from None
 
     def _load(self) -> LoadedVersion:
-        snapshot = self.store.load(self.corpus)
+        snapshot = open_version(self.store, self.corpus)  # read on demand: loading costs no more for a big corpus
         if snapshot is None:
             raise NotIndexedError(f"corpus {self.corpus} has no version")
-        return LoadedVersion(snapshot, self.settings, kept=self.store)
+        scheme = SCHEME_PAIRS if self.settings.bigram_weight > 0 else SCHEME_WORDS
+        postings = open_postings(self.store, snapshot.version.content, scheme, snapshot.passages)
+        return LoadedVersion(snapshot, self.settings, kept=self.store, postings=postings)
 
     @staticmethod
     def loaded_stats() -> CacheStats:

@@ -4,7 +4,7 @@ A LoadedVersion (its retriever, its caches) is built once for each distinct cont
 and shared by every corpus whose live version holds that content: a server whose corpus is an
 untouched copy of the default content costs nothing more. Entries are kept within a memory
 budget (least recently used first out) and dropped when idle; a corpus whose entry went is
-loaded again at its next question. The size of an entry is an estimate from its text.
+loaded again at its next question. The size of an entry is an estimate from its number of passages.
 """
 from __future__ import annotations
 
@@ -15,9 +15,11 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from index.answering.loaded import LoadedVersion
+from index.retrieval.bm25 import PASSAGES_KEPT_READ
 
-BYTES_PER_CHARACTER = 40  # measured roughly: postings, term lists and arrays per character of text
-BASE_BYTES = 2_000_000  # an entry's fixed part: the normaliser's vocabulary, the retriever's tables
+BYTES_PER_PASSAGE = 16  # the passages' lengths, and a question's scores while it is ranked
+BYTES_PER_PASSAGE_READ = 3_000  # a passage read and tokenized, kept for the next questions (a bounded number)
+BASE_BYTES = 2_000_000  # an entry's fixed part: the normaliser's vocabulary, the postings kept read
 
 
 @dataclass
@@ -35,7 +37,9 @@ class CacheStats:
 
 
 def size_of(loaded: LoadedVersion) -> int:
-    return BASE_BYTES + BYTES_PER_CHARACTER * sum(len(p.text) for p in loaded.passages)
+    """An estimate: the index and the passages stay in the store, read on demand and kept a few thousand at most."""
+    passages = len(loaded.passages)
+    return BASE_BYTES + BYTES_PER_PASSAGE * passages + BYTES_PER_PASSAGE_READ * min(passages, PASSAGES_KEPT_READ)
 
 
 class LoadedVersions:

@@ -1,6 +1,7 @@
 """Answering from one loaded version: retrieval, the short answer, and the decision to refuse."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
 
@@ -21,6 +22,7 @@ from index.answering.spelling import QuestionNormaliser
 from index.errors import ReaderUnavailableError
 from index.ingest.passages import Passage
 from index.retrieval.bm25 import Kept, QuestionTerm, Retriever
+from index.retrieval.postings import Postings
 from index.settings import IndexSettings
 from index.store.sqlite import Snapshot
 from index.text.tokens import Tokenizer, load_words
@@ -77,15 +79,15 @@ class LoadedVersion:
     """A snapshot with its retriever: swapped in whole when a new version goes live."""
 
     def __init__(self, snapshot: Snapshot, settings: IndexSettings, kept: Kept | None = None,
-                 reader: tuple[Reader, Arbiter] | None = None):
-        """`reader` replaces the one the settings name (calibration passes one without an arbiter)."""
+                 reader: tuple[Reader, Arbiter] | None = None, postings: Postings | None = None):
+        """`reader` replaces the one the settings name (calibration passes one without an arbiter);
+        `postings` is the snapshot's index kept in the store (without it, it is built here)."""
         self.snapshot = snapshot
         self.settings = settings
-        self.retriever = Retriever.for_passages(snapshot.passages, settings, kept=kept)
+        self.retriever = Retriever.for_passages(snapshot.passages, settings, kept=kept, postings=postings)
         self._given_reader = reader
-        self.normaliser = QuestionNormaliser((p.text for p in snapshot.passages),
+        self.normaliser = QuestionNormaliser(self.retriever.postings.word_counts,
                                              english_words(settings.reader_model or SHIPPED))
-        self._documents = {d.name: d for d in snapshot.documents}
 
     @cached_property
     def reader(self) -> tuple[Reader, Arbiter] | None:
@@ -100,11 +102,12 @@ class LoadedVersion:
 
     @cached_property
     def rule_weights(self) -> answers.CorpusWeights:
-        """The rules' corpus statistics, worked out on the first question and kept with this version."""
-        return answers.corpus_weights(self.passages)
+        """The rules' corpus statistics: the retriever's idf and passages' terms."""
+        retriever = self.retriever
+        return answers.CorpusWeights(retriever.idf, retriever.idf_unseen(), retriever.tokens_of)
 
     @property
-    def passages(self) -> list[Passage]:
+    def passages(self) -> Sequence[Passage]:
         return self.snapshot.passages
 
     def prepare(self, text: str, k: int = CANDIDATES, around: tuple[int, list[int]] | None = None) -> Prepared:
@@ -116,7 +119,7 @@ class LoadedVersion:
         terms = self.retriever.question_terms(asked)
         hits = self.retriever.search(asked, k=max(k, CANDIDATES), terms=terms)
         ranked = [h.index for h in hits]
-        supported = bool(ranked) and self.supported(asked, ranked[0], terms)
+        supported = bool(ranked) and self.supported(asked, ranked, terms)
         if around:
             skipped, first = around
             ranked = [*first, *(i for i in ranked if i not in first and i != skipped)]
@@ -189,8 +192,8 @@ class LoadedVersion:
             return Span(best.passage, best.start, best.end), False
         return None, p < arbiter.refuse_at
 
-    def supported(self, question: str, best: int, asked: list[QuestionTerm] | None = None) -> bool:
-        """Does the content answer the question, from the best passage?
+    def supported(self, question: str, ranked: list[int], asked: list[QuestionTerm] | None = None) -> bool:
+        """Does the content answer the question, from the passages ranked for it, best first?
 
         A name or number of the question that the content never mentions (nor a near form of
         it) settles it: the question is about something else; so does a question most of whose
@@ -200,14 +203,14 @@ class LoadedVersion:
         """
         retriever = self.retriever
         asked = retriever.question_terms(question) if asked is None else asked
-        if not asked or any(q.decisive and not retriever.mentions(q.term) for q in asked):
+        if not asked or any(q.decisive and not retriever.mentions(q.term, ranked) for q in asked):
             return False
-        unknown = [q for q in asked if not retriever.mentions(q.term)]
+        unknown = [q for q in asked if not retriever.mentions(q.term, ranked)]
         if len(unknown) >= UNKNOWN_SHARE * len(asked):
             return False  # most of the question's words appear nowhere: it is about something else
         if self._asks_about_the_unknown(question, asked, unknown):
             return False
-        return retriever.evidence(asked, best) >= self.settings.min_evidence
+        return retriever.evidence(asked, ranked[0]) >= self.settings.min_evidence
 
     def _asks_about_the_unknown(self, question: str, asked: list[QuestionTerm],
                                 unknown: list[QuestionTerm]) -> bool:
@@ -227,7 +230,7 @@ class LoadedVersion:
 
     def _hit(self, index: int, score: float, span: Span | None) -> PassageHit:
         p = self.passages[index]
-        doc = self._documents.get(p.document)
+        doc = self.snapshot.document(p.document)
         hit = PassageHit(p.text, doc.label if doc else p.document, p.section, p.paragraph, round(score, 4),
                          page=doc.page_of(p.start) if doc else None)
         if span is not None and span.passage == index:

@@ -8,6 +8,7 @@ is always an offset pair into a passage, and no span comes back when no candidat
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from index.answering import weights as w
@@ -22,7 +23,7 @@ from index.answering.finders import (
 )
 from index.answering.questions import Question
 from index.ingest.passages import Passage
-from index.retrieval.bm25 import idf, synonym_groups
+from index.retrieval.bm25 import Retriever, synonym_groups
 from index.text.tokens import DEFAULT_TOKENIZER, fold
 
 
@@ -71,25 +72,22 @@ def find_answer(question: Question, passages: list[Passage], ranked: list[int],
 
 @dataclass(frozen=True)
 class CorpusWeights:
-    """Inverse document frequency of each term over the whole corpus, and each passage's terms."""
-    idf: dict[str, float]
+    """The corpus's statistics the rules weigh with (the retriever's): each term's inverse
+    document frequency (0 for a term no passage holds), and a passage's tokens."""
+    idf: Callable[[str], float]
     unseen: float  # the idf of a term no passage holds
-    spans: list[list[tuple[int, int, str]]]
+    spans: Callable[[int], list[tuple[int, int, str]]]
 
 
 def corpus_weights(passages: list[Passage]) -> CorpusWeights:
-    spans = [DEFAULT_TOKENIZER.spans(p.text) for p in passages]
-    df: dict[str, int] = {}
-    for terms in spans:
-        for term in {t for _, _, t in terms}:
-            df[term] = df.get(term, 0) + 1
-    n = len(passages)
-    return CorpusWeights({t: idf(n, f) for t, f in df.items()}, idf(n, 0), spans)
+    """The statistics of passages that no retriever indexes (the rules alone, in tests)."""
+    retriever = Retriever([p.text for p in passages], sentences=[p.sentences for p in passages], rarity_weight=0)
+    return CorpusWeights(retriever.idf, retriever.idf_unseen(), retriever.tokens_of)
 
 
 def _best_sentences(question: Question, terms: tuple[str, ...], passages: list[Passage],
                     ranked: list[int], weights: CorpusWeights, limit: int = w.SENTENCES_LOOKED_AT) -> list[ScoredSentence]:
-    wanted = {t: weights.idf.get(t, weights.unseen) for t in terms}
+    wanted = {t: weights.idf(t) or weights.unseen for t in terms}
     related = {}
     groups = synonym_groups(DEFAULT_TOKENIZER)
     for term in terms:
@@ -100,7 +98,7 @@ def _best_sentences(question: Question, terms: tuple[str, ...], passages: list[P
     out = []
     for rank, index in enumerate(ranked):
         # Only the passage's question words matter below: one pass picks them out.
-        spans = [span for span in weights.spans[index] if span[2] in wanted or span[2] in related]
+        spans = [span for span in weights.spans(index) if span[2] in wanted or span[2] in related]
         context = sum(_coverage(spans, wanted, related, 0, len(passages[index].text))[0].values()) / total
         for s_start, s_end in passages[index].sentences:
             found, hits, related_hits = _coverage(spans, wanted, related, s_start, s_end)

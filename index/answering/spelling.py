@@ -9,36 +9,36 @@ the content: answers stay verbatim slices of it.
 """
 from __future__ import annotations
 
-import re
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable
 from functools import cached_property
 
 from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
-from index.text.tokens import stopwords
+from index.text.tokens import WORD, stopwords
 
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")
 MIN_TYPO_LENGTH = 4  # shorter words have too many neighbours to mend safely
 LONG_WORD = 8  # from this length two edits may be mended
 
 
 class QuestionNormaliser:
-    def __init__(self, texts: Iterable[str], english: frozenset[str] = frozenset()):
-        self._texts = texts
+    def __init__(self, counts: Callable[[], Counter], english: frozenset[str] = frozenset()):
+        """`counts`: the content's words as written, with how often each occurs (tokens.word_counts),
+        asked for at the first question."""
+        self._counts = counts
         self.english = english  # common English words, never "mended"
 
     @cached_property
     def _usage(self) -> dict[str, tuple[int, str]]:
         """Each folded word of the content: how often it is used, and its commonest form."""
-        counts = Counter(w for text in self._texts for w in _WORD.findall(text))
+        counts = self._counts()
         usage: dict[str, tuple[int, str]] = {}
         for form, n in counts.items():
             key = form.casefold()
             total, best = usage.get(key, (0, form))
             usage[key] = (total + n, form if n > counts[best] else best)
-        self._texts = ()  # the counts are all that is kept
+        self._counts = Counter  # the usage is all that is kept
         return usage
 
     @property
@@ -51,7 +51,7 @@ class QuestionNormaliser:
 
     def normalise(self, question: str) -> str:
         uniform_case = question == question.lower() or question == question.upper()
-        out = _WORD.sub(lambda m: self._word(m.group(0), uniform_case), question)
+        out = WORD.sub(lambda m: self._word(m.group(0), uniform_case), question)
         return out[:1].upper() + out[1:] if uniform_case else out
 
     def _word(self, word: str, uniform_case: bool) -> str:

@@ -1,27 +1,34 @@
 """Ranking passages for a question.
 
-A passage's score fuses two BM25 rankings (rank-bm25, Lucene's idf): the passage as a whole,
+A passage's score fuses two BM25 rankings (Okapi BM25, Lucene's idf): the passage as a whole,
 and its best sentence, since a question is usually answered by one sentence and a long passage
 should not win on scattered single words; a bonus goes to the share of the question that one
 sentence holds, and a question's words rare in English count more. Both indexes hold the
-tokenizer's terms plus the pairs of adjacent terms ("secur_forc"), which reward the question's
-phrases. Synonyms from data/synonyms.txt, and near forms of words the content lacks ("counil",
+tokenizer's terms plus the pairs of adjacent terms ("secur forc"), which reward the question's
+phrases; the postings (index/retrieval/postings.py) find the candidates, so a question costs
+its own terms' postings, whatever the size of the corpus. Synonyms from data/synonyms.txt, and near forms of words the content lacks ("counil",
 "Indian"), close the gap between the question's words and the article's. Each step can be
 switched off (see `python -m index eval --ablate`).
 """
 from __future__ import annotations
 
-import math
-from bisect import bisect_left
-from collections import Counter
+from collections import Counter, OrderedDict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Protocol
 
 import numpy as np
-from rank_bm25 import BM25Okapi
 
-from index.retrieval import rarity
+from index.retrieval.postings import (  # noqa: F401 (idf and with_bigrams: every stage's formulas)
+    MemoryPostings,
+    Postings,
+    idf,
+    index_parts,
+    sentence_pieces,
+    with_bigrams,
+    zipf_weight,
+)
 from index.retrieval.rarity import FrequencyStore
 from index.retrieval.reranking import EmbeddingReranker, VectorStore
 from index.text import lexicon
@@ -37,16 +44,8 @@ NAME_WEIGHT = 1.5  # a question's names and numbers locate its answer: they coun
 MIN_SHARED_PREFIX = 5  # "india" finds "indian", "sahara" "saharan"; shorter stems are too ambiguous
 NAME_PREFIX = 4  # a name counts as mentioned by a term sharing its first letters: "british", "britain"
 RARITY_WEIGHT = 2.0  # a word rare in English counts up to this much more (index/retrieval/rarity.py)
-
-
-def idf(documents: int, containing: int) -> float:
-    """Lucene's idf, log(1 + (N - n + 0.5) / (n + 0.5)): the one formula every stage uses.
-
-    rank-bm25's own idf is zero for a term in exactly half the passages (its issue #39) and
-    negative above that, so a corpus of one or two passages scores everything zero (#43).
-    This idf is positive for every term and keeps the usual ordering.
-    """
-    return math.log(1 + (documents - containing + 0.5) / (containing + 0.5))
+POOL = 400  # passages scored in full for a question (settings.retrieval_pool): every passage of an article
+PASSAGES_KEPT_READ = 4096  # passages whose terms stay read between questions
 
 
 @lru_cache(maxsize=4)
@@ -58,51 +57,6 @@ def synonym_groups(tokenizer: Tokenizer = DEFAULT_TOKENIZER) -> dict[str, frozen
         for term in group:
             related.setdefault(term, set()).update(group - {term})
     return {term: frozenset(others) for term, others in related.items()}
-
-
-def with_bigrams(terms: list[str]) -> list[str]:
-    """The terms, then each pair of neighbours as one term: "secur_forc" for "security forces"."""
-    return terms + [f"{a}_{b}" for a, b in zip(terms, terms[1:])]
-
-
-class TermWeights:
-    """Every term's BM25 contribution to every document of one index, worked out once at build.
-
-    rank-bm25 supplies the statistics (idf, term counts, lengths); a query then costs one
-    vector addition per term instead of rank-bm25's pass over every document.
-    """
-
-    def __init__(self, documents: list[list[str]], k1: float, b: float):
-        self.size = len(documents)
-        self.postings: dict[str, tuple[np.ndarray, np.ndarray]] = {}
-        self.idfs: dict[str, float] = {}
-        # rank-bm25 divides by the corpus size and the mean length: both must be above zero.
-        if not any(documents):
-            return
-        # rank-bm25's public statistics (term counts, lengths); the idf is ours (see idf()).
-        bm25 = BM25Okapi(documents, k1=k1, b=b)
-        containing = Counter(term for counts in bm25.doc_freqs for term in counts)
-        self.idfs = {term: idf(bm25.corpus_size, n) for term, n in containing.items()}
-        postings: dict[str, tuple[list[int], list[float]]] = {}
-        for doc, (counts, length) in enumerate(zip(bm25.doc_freqs, bm25.doc_len)):
-            norm = k1 * (1 - b + b * length / bm25.avgdl)
-            for term, count in counts.items():
-                docs, values = postings.setdefault(term, ([], []))
-                docs.append(doc)
-                values.append(self.idfs[term] * count * (k1 + 1) / (count + norm))
-        # As arrays once, not on every question.
-        self.postings = {t: (np.array(d, dtype=np.int64), np.array(v)) for t, (d, v) in postings.items()}
-
-    def scores(self, query: dict[str, float]) -> np.ndarray:
-        total = np.zeros(self.size)
-        for term, weight in query.items():
-            posting = self.postings.get(term)
-            if posting is not None:
-                total[posting[0]] += weight * posting[1]
-        return total
-
-    def idf(self, term: str) -> float:
-        return self.idfs.get(term, 0.0)
 
 
 class Kept(VectorStore, FrequencyStore, Protocol):
@@ -122,71 +76,102 @@ class Hit:
 
 
 class Retriever:
-    """BM25 over a fixed list of texts. An empty list, or texts without any term, rank nothing.
+    """BM25 over a fixed sequence of texts. An empty one, or texts without any term, rank nothing.
+
+    A question is ranked in two steps. Its terms' postings (index/retrieval/postings.py) score
+    every passage that holds one of them by BM25; the best `pool` of those are then scored in
+    full: the passage's BM25 fused with its best sentence's, plus the share of the question that
+    one sentence holds. A corpus of up to `pool` passages is thus ranked exactly as if every
+    passage were scored in full; a larger one reads only its candidates' texts.
 
     `sentences` gives each text's sentence spans (Passage.sentences); without them the texts
-    are segmented here. `expansion_weight`, `bigram_weight`, `sentence_weight` and
+    are segmented here. `postings` is the texts' index when the store keeps one; without it the
+    index is built here. `expansion_weight`, `bigram_weight`, `sentence_weight`,
     `coverage_weight` and `rarity_weight` at 0, and `name_weight` at 1, turn those steps off.
-    `frequencies` keeps the English word frequencies between loads (index/retrieval/rarity.py). `reranker`,
-    when set, fuses the scores with sentence embeddings (index/retrieval/reranking.py).
+    `frequencies` keeps the English word frequencies between loads (index/retrieval/rarity.py).
+    `reranker`, when set, fuses the scores with sentence embeddings (index/retrieval/reranking.py).
     """
     reranker: EmbeddingReranker | None = None
 
-    def __init__(self, texts: list[str], tokenizer: Tokenizer = DEFAULT_TOKENIZER,
+    def __init__(self, texts: Sequence[str], tokenizer: Tokenizer = DEFAULT_TOKENIZER,
                  k1: float = 1.2, b: float = 0.75, expansion_weight: float = 0.4,
-                 sentences: list[tuple[Span, ...]] | None = None,
+                 sentences: Sequence[tuple[Span, ...]] | None = None,
                  bigram_weight: float = BIGRAM_WEIGHT, sentence_weight: float = SENTENCE_WEIGHT,
                  coverage_weight: float = COVERAGE_WEIGHT, name_weight: float = NAME_WEIGHT,
-                 rarity_weight: float = RARITY_WEIGHT, frequencies: FrequencyStore | None = None):
+                 rarity_weight: float = RARITY_WEIGHT, frequencies: FrequencyStore | None = None,
+                 postings: Postings | None = None, pool: int = POOL):
+        self.texts = texts
         self.tokenizer = tokenizer
+        self.k1, self.b = k1, b
         self.expansion_weight = expansion_weight
         self.bigram_weight = bigram_weight
         self.sentence_weight = sentence_weight
         self.coverage_weight = coverage_weight
         self.name_weight = name_weight
-        spans = [tokenizer.spans(t) for t in texts]
-        self.terms = [[term for _, _, term in s] for s in spans]
-        self.term_sets = [frozenset(t) for t in self.terms]
-        self.vocabulary = {t for terms in self.terms for t in terms}
-        self.rarity = rarity.term_weights(_forms(texts, spans), rarity_weight, frequencies) \
-            if rarity_weight > 0 else {}
+        self.rarity_weight = rarity_weight
+        self.pool = pool
+        self._bounds = sentences
+        if postings is None:
+            postings = MemoryPostings(index_parts(texts, sentences or (), tokenizer, bigram_weight > 0,
+                                                  frequencies, rarity=rarity_weight > 0))
+        self.postings = postings
+        self._read: OrderedDict[int, _Read] = OrderedDict()  # passages tokenized lately
         self._near: dict[str, frozenset[str]] = {}  # unseen question term -> its near forms
-        self._sorted: list[str] | None = None  # the vocabulary, sorted on first need
-        self.passages = TermWeights([self._indexed(t) for t in self.terms], k1, b)
-        if sentences is None:
-            sentences = [tuple(sentence_spans(t)) for t in texts]
-        self.sentence_terms, self.sentence_owner = _split_by_sentence(spans, sentences)
-        self.sentences = TermWeights([self._indexed(t) for t in self.sentence_terms], k1, b)
 
     @classmethod
-    def for_passages(cls, passages, settings, tokenizer: Tokenizer = DEFAULT_TOKENIZER,
-                     kept: Kept | None = None, **overrides) -> Retriever:
+    def for_passages(cls, passages: Sequence, settings, tokenizer: Tokenizer = DEFAULT_TOKENIZER,
+                     kept: Kept | None = None, postings: Postings | None = None, **overrides) -> Retriever:
         """The retriever over Passage objects, tuned by IndexSettings; `overrides` replace single
         options, as the ablations do. `kept` (the store) keeps word frequencies and the
-        re-ranker's embeddings between loads."""
+        re-ranker's embeddings between loads; `postings` is the passages' stored index."""
         options = dict(k1=settings.bm25_k1, b=settings.bm25_b, expansion_weight=settings.expansion_weight,
                        bigram_weight=settings.bigram_weight, sentence_weight=settings.sentence_weight,
                        coverage_weight=settings.coverage_weight, name_weight=settings.name_weight,
-                       rarity_weight=settings.rarity_weight, frequencies=kept)
+                       rarity_weight=settings.rarity_weight, frequencies=kept, pool=settings.retrieval_pool)
         options.update(overrides)
-        texts = [p.text for p in passages]
-        retriever = cls(texts, tokenizer, sentences=[p.sentences for p in passages], **options)
+        retriever = cls(_Field(passages, "text"), tokenizer, sentences=_Field(passages, "sentences"),
+                        postings=postings, **options)
         if settings.reranker == "minilm":
-            retriever.reranker = EmbeddingReranker(texts, settings.rerank_weight, kept)
+            retriever.reranker = EmbeddingReranker([p.text for p in passages], settings.rerank_weight, kept)
         return retriever
 
-    def _indexed(self, terms: list[str]) -> list[str]:
-        return with_bigrams(terms) if self.bigram_weight > 0 else terms
-
     def __len__(self) -> int:
-        return len(self.terms)
+        return self.postings.size
+
+    # -- the passages' own terms, read on demand ------------------------------------------------
+
+    def _passage(self, index: int) -> _Read:
+        """A passage's tokens, by sentence, kept for the passages read lately (all of a small corpus)."""
+        read = self._read.get(index)
+        if read is None:
+            text = self.texts[index]
+            tokens = self.tokenizer.spans(text)
+            bounds = self._bounds[index] if self._bounds is not None else tuple(sentence_spans(text))
+            pieces = sentence_pieces(tokens, bounds)
+            indexed = [Counter(with_bigrams(p) if self.bigram_weight > 0 else p) for p in pieces]
+            read = _Read(tokens, frozenset(t for _, _, t in tokens), [frozenset(p) for p in pieces], pieces, indexed)
+            self._read[index] = read
+            if len(self._read) > PASSAGES_KEPT_READ:
+                self._read.popitem(last=False)
+        return read
+
+    def tokens_of(self, passage: int) -> list[tuple[int, int, str]]:
+        return self._passage(passage).tokens
+
+    def terms_of(self, passage: int) -> frozenset[str]:
+        return self._passage(passage).terms
+
+    def sentence_terms_of(self, passage: int) -> list[list[str]]:
+        return self._passage(passage).pieces
+
+    # -- the question ------------------------------------------------------------------------
 
     def query(self, text: str, terms: list[QuestionTerm] | None = None) -> dict[str, float]:
         """The question's terms with their weights: its own at 1 (names and numbers at name_weight),
         times their rarity in English; below them the content's terms that stand for them:
         synonyms, and for a term the content lacks, its near forms there. Own terms are those
         weighing 1 or more. `terms` is question_terms(text) when the caller has it already."""
-        weights = {q.term: (self.name_weight if q.decisive else 1.0) * self.rarity.get(q.term, 1.0)
+        weights = {q.term: (self.name_weight if q.decisive else 1.0) * self.rarity(q.term)
                    for q in (self.question_terms(text) if terms is None else terms)}
         if self.expansion_weight > 0:
             for term in list(weights):
@@ -194,12 +179,17 @@ class Retriever:
                     weights.setdefault(other, self.expansion_weight)
         return weights
 
+    def rarity(self, term: str) -> float:
+        """The term's multiplier for being rare in English (1 for a term the content lacks)."""
+        posting = self.postings.posting(term) if self.rarity_weight > 0 else None
+        return zipf_weight(posting.zipf if posting is not None else None, self.rarity_weight)
+
     def stand_ins(self, term: str) -> set[str]:
         """Terms of the content that may stand for `term`: its synonyms, and when the content
         lacks the term itself, its other forms there ("india" for "indian") or a one-letter
         slip ("council" for "counil")."""
-        found = {t for t in self.related(term) if t in self.vocabulary}
-        if term not in self.vocabulary:
+        found = self.postings.known(self.related(term))
+        if not self.postings.has(term):
             found |= self.near_forms(term)
         return found
 
@@ -209,22 +199,10 @@ class Retriever:
         if len(term) < MIN_SHARED_PREFIX or not term.isalpha():
             return frozenset()
         if term not in self._near:
-            found = {term[:end] for end in range(MIN_SHARED_PREFIX, len(term))} | _slips(term)
-            found = {t for t in found if t in self.vocabulary}
-            found.update(self._starting_with(term))
+            found = self.postings.known({term[:end] for end in range(MIN_SHARED_PREFIX, len(term))} | _slips(term))
+            found.update(self.postings.starting_with(term))
             self._near[term] = frozenset(found - {term})
         return self._near[term]
-
-    def _starting_with(self, start: str) -> list[str]:
-        """The content's terms that start with `start`, found by bisection in the sorted vocabulary."""
-        if self._sorted is None:
-            self._sorted = sorted(self.vocabulary)
-        found = []
-        for term in self._sorted[bisect_left(self._sorted, start):]:
-            if not term.startswith(start):
-                break
-            found.append(term)
-        return found
 
     def question_terms(self, text: str) -> list[QuestionTerm]:
         """The question's own terms, each marked decisive when it comes from a number or a
@@ -237,37 +215,49 @@ class Retriever:
             out[term] = out.get(term, False) or named or raw[0].isdigit()
         return [QuestionTerm(term, decisive) for term, decisive in out.items()]
 
+    def _matches(self, term: str) -> tuple[float, set[str]]:
+        """The content's terms that count as the question's term, and the idf it counts with
+        (0 when the content has none)."""
+        matches = self.postings.known([term, *self.stand_ins(term)])
+        return max((self.idf(t) for t in matches), default=0.0), matches
+
     def evidence(self, asked: list[QuestionTerm], passage: int) -> float:
         """The idf-weighted share of the question's terms that the passage holds, a term
         counting as held when it or a term standing for it is there. A common word the content
         never uses ("went") weighs UNSEEN_WORD_SHARE of the rarest term: it is more often
         another wording than another subject."""
-        present = self.term_sets[passage]
+        present = self.terms_of(passage)
         total = held = 0.0
         for q in asked:
-            matches = [t for t in (q.term, *self.stand_ins(q.term)) if t in self.vocabulary]
-            weight = max((self.idf(t) for t in matches), default=UNSEEN_WORD_SHARE * self.idf_unseen())
+            weight, matches = self._matches(q.term)
+            weight = weight if matches else UNSEEN_WORD_SHARE * self.idf_unseen()
             total += weight
-            held += weight if any(t in present for t in matches) else 0.0
+            held += weight if matches & present else 0.0
         return held / total if total else 0.0
 
-    def mentions(self, term: str) -> bool:
+    def mentions(self, term: str, among: Sequence[int] = ()) -> bool:
         """Does the content hold the term, a term that stands for it, another form of the
         name ("british", "britain"; "feb", "february"), the number in words ("5", "fifth")
-        or the words of an acronym ("SP": "Scottish Parliament")?"""
-        if term in self.vocabulary or self.stand_ins(term):
+        or the words of an acronym ("SP": "Scottish Parliament")? Acronyms are looked for in
+        every passage of a corpus of up to `pool` passages, in a larger one in those `among`."""
+        if self.postings.has(term) or self.stand_ins(term):
             return True
         if term.isdigit():
-            return any(self.tokenizer.terms(word)[0] in self.vocabulary for word in number_words(term))
+            return bool(self.postings.known(self.tokenizer.terms(word)[0] for word in lexicon.number_words(term)))
         if not term.isalpha():
             return False
-        if len(term) >= 3 and self._starting_with(term[:NAME_PREFIX]):
+        if len(term) >= 3 and self.postings.starting_with(term[:NAME_PREFIX]):
             return True
-        return 2 <= len(term) <= 5 and self._spells_initials(term.casefold())
+        if not 2 <= len(term) <= 5:
+            return False
+        passages = range(len(self)) if len(self) <= self.pool else among
+        return any(self._spells_initials(term.casefold(), p) for p in passages)
 
-    def _spells_initials(self, acronym: str) -> bool:
-        """Are these the initials of neighbouring terms of one sentence?"""
-        return any(acronym in "".join(t[0] for t in terms) for terms in self.sentence_terms)
+    def _spells_initials(self, acronym: str, passage: int) -> bool:
+        """Are these the initials of neighbouring terms of one of the passage's sentences?"""
+        return any(acronym in "".join(t[0] for t in terms) for terms in self.sentence_terms_of(passage))
+
+    # -- scoring -----------------------------------------------------------------------------
 
     def _with_bigrams(self, query: dict[str, float]) -> dict[str, float]:
         own = [t for t, w in query.items() if w >= 1.0]
@@ -277,76 +267,121 @@ class Retriever:
                 weighted.setdefault(pair, self.bigram_weight)
         return weighted
 
-    def scores(self, query: dict[str, float]) -> np.ndarray:
-        """Each passage's score: its own BM25 fused with its best sentence's, each scaled to 0..1,
-        plus the share of the question it holds."""
+    def ranked(self, query: dict[str, float]) -> tuple[np.ndarray, np.ndarray]:
+        """The candidate passages (positions, ascending) and their scores: BM25 over the
+        postings picks up to `pool`; each is then scored in full, its BM25 fused with its best
+        sentence's (each scaled to 0..1), plus the share of the question it holds."""
         weighted = self._with_bigrams(query)
-        total = self.passages.scores(weighted)
-        if not len(total):
-            return total
+        bm25 = np.zeros(len(self))
+        for term, weight in weighted.items():
+            posting = self.postings.posting(term)
+            if posting is not None:
+                bm25[posting.passages] += weight * self.postings.bm25(posting, self.k1, self.b)
+        candidates = np.flatnonzero(bm25 > 0)
+        if len(candidates) > self.pool:
+            candidates = np.sort(candidates[np.argpartition(-bm25[candidates], self.pool - 1)[:self.pool]])
+        scores = bm25[candidates]
+        if not len(candidates):
+            return candidates, scores
         if self.sentence_weight > 0:
-            best = np.zeros(len(total))
-            np.maximum.at(best, self.sentence_owner, self.sentences.scores(weighted))
-            total = (1 - self.sentence_weight) * _scaled(total) + self.sentence_weight * _scaled(best)
-        if self.coverage_weight > 0 and total.max() > 0:
-            total = total + self.coverage_weight * self.coverage(query)
-        return total
+            best = np.array([self._best_sentence(int(i), weighted) for i in candidates])
+            scores = (1 - self.sentence_weight) * _scaled(scores) + self.sentence_weight * _scaled(best)
+        if self.coverage_weight > 0 and scores.max() > 0:
+            scores = scores + self.coverage_weight * self._coverage(query, candidates)
+        return candidates, scores
 
-    def coverage(self, query: dict[str, float]) -> np.ndarray:
-        """Per passage, the share of the question its best sentence holds: the question's own
-        terms weighed by idf, each held when it or a term standing for it is in the sentence."""
-        held = np.zeros(len(self.sentence_owner))
-        total = 0.0
-        for term in (t for t, w in query.items() if w >= 1.0):
-            matches = [t for t in (term, *self.stand_ins(term)) if t in self.vocabulary]
-            if not matches:
-                continue
-            weight = max(self.idf(t) for t in matches)
-            where = np.zeros(len(held), dtype=bool)
-            for t in matches:
-                where[self.sentences.postings[t][0]] = True
-            held += weight * where
-            total += weight
-        best = np.zeros(len(self.terms))
-        if total > 0:
-            np.maximum.at(best, self.sentence_owner, held / total)
+    def _best_sentence(self, passage: int, weighted: dict[str, float]) -> float:
+        """The BM25 of the passage's best sentence, with the statistics of every sentence."""
+        postings, k1, b = self.postings, self.k1, self.b
+        if not postings.mean_sentence_length:
+            return 0.0
+        best = 0.0
+        for counts in self._passage(passage).indexed:
+            norm = k1 * (1 - b + b * sum(counts.values()) / postings.mean_sentence_length)
+            score = 0.0
+            for term, count in counts.items():
+                if term in weighted:
+                    score += weighted[term] * self._sentence_idf(term) * count * (k1 + 1) / (count + norm)
+            best = max(best, score)
         return best
 
+    def _sentence_idf(self, term: str) -> float:
+        posting = self.postings.posting(term)
+        return idf(self.postings.sentences, posting.sentences) if posting is not None else 0.0
+
+    def scores(self, query: dict[str, float]) -> np.ndarray:
+        """Every passage's score (ranked(), 0 for those that were no candidate)."""
+        candidates, scores = self.ranked(query)
+        dense = np.zeros(len(self))
+        dense[candidates] = scores
+        return dense
+
+    def coverage(self, query: dict[str, float]) -> np.ndarray:
+        """Per passage, the share of the question its best sentence holds (_coverage)."""
+        every = np.arange(len(self))
+        return self._coverage(query, every) if len(every) else np.zeros(0)
+
+    def _coverage(self, query: dict[str, float], passages: np.ndarray) -> np.ndarray:
+        """Per passage, the share of the question its best sentence holds: the question's own
+        terms weighed by idf, each held when it or a term standing for it is in the sentence."""
+        wanted = [self._matches(term) for term, w in query.items() if w >= 1.0]
+        wanted = [(weight, matches) for weight, matches in wanted if matches]
+        total = sum(weight for weight, _ in wanted)
+        out = np.zeros(len(passages))
+        if total > 0:
+            for j, passage in enumerate(passages):
+                sentences = self._passage(int(passage)).sentence_sets
+                out[j] = max(sum(w for w, m in wanted if m & s) for s in sentences) / total
+        return out
+
     def search(self, text: str, k: int = 3, terms: list[QuestionTerm] | None = None) -> list[Hit]:
-        scores = self.scores(self.query(text, terms))
-        if self.reranker is not None and len(scores) and self.reranker.weight > 0:
-            scores = _scaled(scores) + self.reranker.weight * self.reranker.similarity(text)
+        query = self.query(text, terms)
+        if self.reranker is not None and len(self) and self.reranker.weight > 0:
+            # The embeddings judge every passage: a paraphrase may share no word with the question.
+            candidates = np.arange(len(self))
+            scores = _scaled(self.scores(query)) + self.reranker.weight * self.reranker.similarity(text)
+        else:
+            candidates, scores = self.ranked(query)
         order = np.argsort(-scores, kind="stable")[:k]
-        return [Hit(int(i), float(scores[i])) for i in order if scores[i] > 0]
+        return [Hit(int(candidates[i]), float(scores[i])) for i in order if scores[i] > 0]
 
     def idf(self, term: str) -> float:
-        return self.passages.idf(term)
+        containing = self.postings.containing(term)
+        return idf(len(self), containing) if containing else 0.0
 
     def idf_unseen(self) -> float:
         """The idf a term absent from every passage would have."""
-        return idf(len(self.terms), 0)
+        return idf(len(self), 0)
 
     def related(self, term: str) -> frozenset[str]:
         return synonym_groups(self.tokenizer).get(term, frozenset())
 
 
+@dataclass(frozen=True)
+class _Read:
+    """A passage as retrieval reads it: its terms, and each sentence's terms (as a set, in
+    order, and counted with their pairs as the index counts them)."""
+    tokens: list[tuple[int, int, str]]
+    terms: frozenset[str]
+    sentence_sets: list[frozenset[str]]
+    pieces: list[list[str]]
+    indexed: list[Counter]
+
+
+class _Field(Sequence):
+    """One attribute of each item of a sequence, read when asked: the texts of stored passages."""
+
+    def __init__(self, items: Sequence, name: str):
+        self._items, self._name = items, name
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __getitem__(self, index):
+        return getattr(self._items[index], self._name)
+
+
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-_ORDINALS = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
-             "nine": "ninth", "twelve": "twelfth"}
-
-
-def number_words(digits: str) -> tuple[str, ...]:
-    """"5" -> ("five", "fifth"); "18" -> ("eighteen", "eighteenth"); numbers past 99 have none here."""
-    value = int(digits)
-    if value >= 100:
-        return ()
-    word = lexicon.UNITS[value] if value < 20 else lexicon.TENS[value // 10 - 2]
-    if value >= 20 and value % 10:
-        return ()  # "twenty-one" is rare in running text as words
-    ordinal = _ORDINALS.get(word) or (word[:-1] + "ieth" if word.endswith("y") else word + "th")
-    return (word, ordinal)
 
 
 def _slips(term: str) -> set[str]:
@@ -359,34 +394,6 @@ def _slips(term: str) -> set[str]:
     return dropped | swapped | changed | added
 
 
-def _forms(texts: list[str], spans: list[list[tuple[int, int, str]]]) -> dict[str, set[str]]:
-    """term -> the words of the texts it comes from, in lower case ("kill": "killed", "kills")."""
-    forms: dict[str, set[str]] = {}
-    for text, tokens in zip(texts, spans):
-        for start, end, term in tokens:
-            forms.setdefault(term, set()).add(text[start:end].lower())
-    return forms
-
-
 def _scaled(scores: np.ndarray) -> np.ndarray:
     top = scores.max()
     return scores / top if top > 0 else scores
-
-
-def _split_by_sentence(spans: list[list[tuple[int, int, str]]],
-                       sentences: list[tuple[Span, ...]]) -> tuple[list[list[str]], np.ndarray]:
-    """Each sentence's terms (from the passage's tokens, by offset) and the passage it belongs to."""
-    terms: list[list[str]] = []
-    owner: list[int] = []
-    for passage, (tokens, bounds) in enumerate(zip(spans, sentences)):
-        bounds = bounds or ((0, tokens[-1][1] if tokens else 0),)
-        ends = [end for _, end in bounds]
-        pieces: list[list[str]] = [[] for _ in bounds]
-        current = 0
-        for start, _, term in tokens:
-            while current < len(ends) - 1 and start >= ends[current]:
-                current += 1
-            pieces[current].append(term)
-        terms.extend(pieces)
-        owner.extend([passage] * len(pieces))
-    return terms, np.array(owner, dtype=int)

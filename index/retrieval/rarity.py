@@ -45,15 +45,8 @@ def _look_up(words: set[str]) -> dict[str, float]:
     return {word: zipf_frequency(word, "en", wordlist=WORDLIST) for word in words}
 
 
-def term_weights(forms: dict[str, set[str]], weight: float,
-                 kept: FrequencyStore | None = None) -> dict[str, float]:
-    """term -> the multiplier of its weight in a question, from the most common of the words it
-    stands for in the content ("kill" for "killed", "kills", "killing")."""
-    if weight <= 0:
-        return {}
+def commonest_zipf(forms: dict[str, set[str]], kept: FrequencyStore | None = None) -> dict[str, float]:
+    """term -> the Zipf frequency of the most common of the words it stands for in the content
+    ("kill" for "killed", "kills", "killing"); postings.zipf_weight turns it into a multiplier."""
     zipf = zipf_frequencies({word for words in forms.values() for word in words}, kept)
-    weights = {}
-    for term, words in forms.items():
-        commonest = max(zipf[word] for word in words)
-        weights[term] = 1 + weight * max(0.0, COMMON_ZIPF - commonest) / COMMON_ZIPF
-    return weights
+    return {term: max(zipf[word] for word in words) for term, words in forms.items()}

@@ -7,7 +7,8 @@ from pathlib import Path
 
 from index.errors import StoreError
 
-SCHEMA_VERSION = 5  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies; 5: answers, votes, threads
+SCHEMA_VERSION = 6  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies; 5: answers, votes, threads;
+# 6: term_parts, postings, words (the inverted index, index/store/postings.py)
 # (tables added; older files upgrade in place)
 
 SCHEMA = """
@@ -89,6 +90,28 @@ CREATE TABLE IF NOT EXISTS votes (
     at REAL NOT NULL,
     PRIMARY KEY (answer_id, user_id)
 );
+CREATE TABLE IF NOT EXISTS term_parts (
+    key TEXT NOT NULL,
+    part INTEGER NOT NULL,
+    first INTEGER NOT NULL,
+    lengths BLOB NOT NULL,
+    sentences INTEGER NOT NULL,
+    sentence_terms INTEGER NOT NULL,
+    PRIMARY KEY (key, part)
+);
+CREATE TABLE IF NOT EXISTS postings (
+    key TEXT NOT NULL,
+    term TEXT NOT NULL,
+    part INTEGER NOT NULL,
+    passages BLOB NOT NULL,
+    counts BLOB NOT NULL,
+    sentences INTEGER NOT NULL,
+    zipf REAL,
+    PRIMARY KEY (key, term, part)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS words (
+    key TEXT NOT NULL, word TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (key, word)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS excluded (
     version_id INTEGER NOT NULL REFERENCES versions(id),
     name TEXT NOT NULL,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -27,6 +28,12 @@ class Version:
     action: str
     changes: dict  # documents/passages added and removed, and the like
 
+    @property
+    def content(self) -> str:
+        """What the version holds, as one string: its content digest (content_digest), or for a
+        version published without one, its own id."""
+        return self.changes.get("content") or f"version:{self.id}"
+
 
 @dataclass(frozen=True)
 class Source:
@@ -42,12 +49,14 @@ class Source:
 class Snapshot:
     """One complete version of a corpus: what questions are answered from."""
     version: Version
-    documents: list[Document]
-    passages: list[Passage]
+    documents: Sequence[Document]  # a list, or read on demand (index/store/lazy.py)
+    passages: Sequence[Passage]
     sources: dict[str, Source] = field(default_factory=dict)  # by document name
     excluded: frozenset[str] = frozenset()  # configured documents moderators removed
 
     def document(self, name: str) -> Document | None:
+        if not isinstance(self.documents, list):  # read on demand (index/store/lazy.py): by name
+            return self.documents.named(name)
         return next((d for d in self.documents if d.name == name), None)
 
     def source(self, name: str) -> Source:

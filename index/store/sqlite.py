@@ -23,6 +23,9 @@ from pathlib import Path
 from index.errors import StoreError
 from index.ingest.documents import Block, Document
 from index.ingest.passages import Passage
+from index.retrieval.postings import SCHEME_PAIRS
+from index.store.postings import ConnectionFrequencies, drop_unused, index_key, index_passages, write_index
+from index.store.rows import has_table, rows_in, version_of
 from index.store.schema import migrate
 from index.store.snapshots import (  # noqa: F401
     ADDED,
@@ -85,15 +88,22 @@ class Store:
         if (self.path.exists() and not os.access(self.path, os.W_OK)) or not os.access(folder, os.W_OK):
             raise self._read_only()
 
-    def _open(self, write: bool) -> sqlite3.Connection:
+    def reader(self) -> sqlite3.Connection:
+        """A lasting connection for reading (a loaded version's), for any thread: its owner serialises its use."""
+        try:
+            return self._open(write=False, shared=True)
+        except sqlite3.Error as exc:
+            raise self._explain(exc, write=False) from None
+
+    def _open(self, write: bool, shared: bool = False) -> sqlite3.Connection:
         if not write and not os.access(self.path, os.W_OK):
             # Read-only: WAL cannot be switched on or its shared memory made; the file is
             # read as it is, as nobody can change it.
             conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?immutable=1", uri=True,
-                                   isolation_level=None)
+                                   isolation_level=None, check_same_thread=not shared)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return conn
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=not shared)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
@@ -125,28 +135,28 @@ class Store:
         if not self.path.exists():
             return None
         with self.connect() as conn:
-            if not _has_tables(conn):
+            if not has_table(conn):
                 return None
             row = conn.execute(
                 "SELECT v.* FROM live l JOIN versions v ON v.id = l.version_id WHERE l.corpus = ?",
                 (corpus,)).fetchone()
-        return _version(row) if row else None
+        return version_of(row) if row else None
 
     def history(self, corpus: str = DEFAULT_CORPUS) -> list[Version]:
         if not self.path.exists():
             return []
         with self.connect() as conn:
-            if not _has_tables(conn):
+            if not has_table(conn):
                 return []
             rows = conn.execute("SELECT * FROM versions WHERE corpus = ? ORDER BY number DESC",
                                 (corpus,)).fetchall()
-        return [_version(r) for r in rows]
+        return [version_of(r) for r in rows]
 
     def corpora(self) -> list[str]:
         if not self.path.exists():
             return []
         with self.connect() as conn:
-            if not _has_tables(conn):
+            if not has_table(conn):
                 return []
             return [r[0] for r in conn.execute("SELECT corpus FROM live ORDER BY corpus")]
 
@@ -155,7 +165,7 @@ class Store:
         if not self.path.exists():
             return None
         with self.connect() as conn:
-            if not _has_tables(conn):
+            if not has_table(conn):
                 return None
             conn.execute("BEGIN")
             try:
@@ -172,7 +182,7 @@ class Store:
                                (corpus, number)).fetchone()
         if row is None:
             return None
-        version = _version(row)
+        version = version_of(row)
         documents = [
             Document(name=name, text=text, title=title, byline=byline, date=date, source=source,
                      blocks=[Block(*b) for b in json.loads(blocks)])
@@ -189,11 +199,11 @@ class Store:
                 'SELECT document, section, paragraph, start, "end", sentences FROM passages '
                 "WHERE version_id = ? ORDER BY position", (version.id,))
         ]
-        sources, excluded = self._sources(conn, version.id)
+        sources, excluded = self.sources(conn, version.id)
         return Snapshot(version, documents, passages, sources, excluded)
 
-    def _sources(self, conn, version_id: int | None) -> tuple[dict[str, Source], frozenset[str]]:
-        if version_id is None or not _has_tables(conn, "sources"):  # a version 1 file not yet upgraded
+    def sources(self, conn, version_id: int | None) -> tuple[dict[str, Source], frozenset[str]]:
+        if version_id is None or not has_table(conn, "sources"):  # a version 1 file not yet upgraded
             return {}, frozenset()
         sources = {row[0]: Source(*row[1:]) for row in conn.execute(
             "SELECT name, origin, kind, original, added_by, added_at FROM sources WHERE version_id = ?",
@@ -208,7 +218,8 @@ class Store:
                 author: str, action: str, changes: dict | None = None, *,
                 sources: dict[str, Source] | None = None, excluded: frozenset[str] | None = None,
                 originals: dict[str, bytes] | None = None) -> Version:
-        """Write a complete new version and make it live, all in one transaction.
+        """Write a complete new version, with its index (index/store/postings.py), and make it
+        live, all in one transaction.
 
         `sources` and `excluded` default to what the live version says (a document not in it
         counts as configured content); `originals` are the bytes that ADDED sources refer to.
@@ -218,13 +229,15 @@ class Store:
             try:
                 if sources is None or excluded is None:
                     live = conn.execute("SELECT version_id FROM live WHERE corpus = ?", (corpus,)).fetchone()
-                    live_sources, live_excluded = self._sources(conn, live[0] if live else None)
+                    live_sources, live_excluded = self.sources(conn, live[0] if live else None)
                     sources = live_sources if sources is None else sources
                     excluded = live_excluded if excluded is None else excluded
                 for sha, data in (originals or {}).items():
                     conn.execute("INSERT OR IGNORE INTO originals VALUES (?, ?)", (sha, data))
                 version = self._publish(conn, corpus, documents, passages, author, action, changes)
                 self._publish_sources(conn, version.id, documents, sources, excluded)
+                write_index(conn, index_key(version.content, SCHEME_PAIRS),
+                            index_passages(passages, SCHEME_PAIRS, ConnectionFrequencies(conn)))
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -281,6 +294,7 @@ class Store:
                 for table in ("documents", "passages", "sources", "excluded"):
                     conn.executemany(f"DELETE FROM {table} WHERE version_id = ?", [(v,) for v in doomed])
                 conn.executemany("DELETE FROM versions WHERE id = ?", [(v,) for v in doomed])
+                drop_unused(conn)
                 conn.execute("DELETE FROM texts WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
                 conn.execute("DELETE FROM originals WHERE sha256 NOT IN "
                              "(SELECT original FROM sources WHERE original IS NOT NULL)")
@@ -300,7 +314,7 @@ class Store:
     def original(self, sha256: str) -> bytes | None:
         """The bytes a moderator added, as they came."""
         with self.connect() as conn:
-            if not _has_tables(conn, "originals"):
+            if not has_table(conn, "originals"):
                 return None
             row = conn.execute("SELECT data FROM originals WHERE sha256 = ?", (sha256,)).fetchone()
         return bytes(row[0]) if row else None
@@ -313,9 +327,9 @@ class Store:
         """The stored vectors of these text hashes, where there are any."""
         found: dict[str, bytes] = {}
         with self.connect() as conn:
-            if not _has_tables(conn, "vectors"):
+            if not has_table(conn, "vectors"):
                 return found  # a file from before schema 3, not yet written to
-            found.update(_rows_in(conn, "SELECT sha256, vector FROM vectors WHERE model = ? AND sha256 IN ({})",
+            found.update(rows_in(conn, "SELECT sha256, vector FROM vectors WHERE model = ? AND sha256 IN ({})",
                                   hashes, model))
         return found
 
@@ -330,9 +344,9 @@ class Store:
         """The kept Zipf frequencies of these words, where there are any."""
         found: dict[str, float] = {}
         with self.connect() as conn:
-            if not _has_tables(conn, "word_frequencies"):
+            if not has_table(conn, "word_frequencies"):
                 return found  # a file from before schema 4, not yet written to
-            found.update(_rows_in(conn, "SELECT word, zipf FROM word_frequencies WHERE word IN ({})", words))
+            found.update(rows_in(conn, "SELECT word, zipf FROM word_frequencies WHERE word IN ({})", words))
         return found
 
     def save_word_frequencies(self, frequencies: dict[str, float]) -> None:
@@ -362,27 +376,10 @@ class Store:
         if not self.path.exists():
             return []
         with self.connect() as conn:
-            if not _has_tables(conn):
+            if not has_table(conn):
                 return []
             rows = conn.execute(
                 "SELECT at, corpus, actor, action, detail, result FROM audit "
                 "WHERE ? IS NULL OR corpus = ? ORDER BY id DESC LIMIT ?", (corpus, corpus, limit))
             keys = ("at", "corpus", "actor", "action", "detail", "result")
             return [dict(zip(keys, r)) for r in rows]
-
-
-def _rows_in(conn: sqlite3.Connection, query: str, keys: list[str], *params) -> Iterator[tuple]:
-    """The rows of `query`, whose "IN ({})" takes the keys: 500 at a time, within SQLite's limit
-    on variables; `params` fill the placeholders before it."""
-    for start in range(0, len(keys), 500):
-        chunk = keys[start:start + 500]
-        yield from conn.execute(query.format(",".join("?" * len(chunk))), (*params, *chunk))
-
-
-def _has_tables(conn: sqlite3.Connection, name: str = "live") -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
-
-
-def _version(row) -> Version:
-    id_, corpus, number, created_at, author, action, changes = row
-    return Version(id_, corpus, number, created_at, author, action, json.loads(changes))

@@ -10,3 +10,18 @@ WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", 
 UNITS = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
          "twelve", "thirteen", "fourteen", "fifteen", "sixteen", "seventeen", "eighteen", "nineteen")
 TENS = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
+
+_ORDINALS = {"one": "first", "two": "second", "three": "third", "five": "fifth", "eight": "eighth",
+             "nine": "ninth", "twelve": "twelfth"}
+
+
+def number_words(digits: str) -> tuple[str, ...]:
+    """"5" -> ("five", "fifth"); "18" -> ("eighteen", "eighteenth"); numbers past 99 have none here."""
+    value = int(digits)
+    if value >= 100:
+        return ()
+    word = UNITS[value] if value < 20 else TENS[value // 10 - 2]
+    if value >= 20 and value % 10:
+        return ()  # "twenty-one" is rare in running text as words
+    ordinal = _ORDINALS.get(word) or (word[:-1] + "ieth" if word.endswith("y") else word + "th")
+    return (word, ordinal)

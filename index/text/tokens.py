@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -29,6 +31,12 @@ def fold(text: str) -> str:
 # A number ("12,000", "3.5", "48%") or a word with inner apostrophes or hyphens ("Putin's", "G-20").
 TOKEN = re.compile(r"[^\W\d_]+-\d+|\d[\d,.]*\d%?|\d%?|\w+(?:['\u2019]\w+)*")
 _ACRONYM = re.compile(r"[A-Z][A-Z0-9]+")
+WORD = re.compile(r"[^\W\d_]+(?:['\u2019][^\W\d_]+)?")  # a word as written, for spelling: letters only
+
+
+def word_counts(texts: Iterable[str]) -> Counter:
+    """How often each word (WORD) occurs in the texts, as written."""
+    return Counter(w for text in texts for w in WORD.findall(text))
 
 
 def load_words(name: str) -> frozenset[str]:

@@ -1,5 +1,6 @@
 """Questions typed in one case, or with a slip of the keyboard, ask what the well-written one asks."""
 from index.answering.spelling import QuestionNormaliser
+from index.text.tokens import word_counts
 
 CONTENT = [
     "Mayor Ilse Varga opened the Kestrel Bridge in Norrholm on Friday. Forty workers built it.",
@@ -9,7 +10,7 @@ ENGLISH = frozenset("how many who what where is was the built bridge born said".
 
 
 def normaliser():
-    return QuestionNormaliser(CONTENT, ENGLISH)
+    return QuestionNormaliser(lambda: word_counts(CONTENT), ENGLISH)
 
 
 def test_a_question_in_one_case_takes_the_contents_forms():

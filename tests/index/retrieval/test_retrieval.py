@@ -6,10 +6,10 @@ from rank_bm25 import BM25Okapi
 
 from index.retrieval.bm25 import (
     Retriever,
-    TermWeights,
     synonym_groups,
     with_bigrams,
 )
+from index.retrieval.postings import MemoryPostings, index_parts
 from index.text.tokens import DEFAULT_TOKENIZER
 
 TEXTS = [
@@ -50,25 +50,59 @@ def test_one_or_two_passages_still_score(texts):
     assert [h.index for h in hits] == [0] and hits[0].score > 0
 
 
+def postings_of(texts, pairs=False, size=2):
+    return MemoryPostings(index_parts(texts, (), DEFAULT_TOKENIZER, pairs, rarity=False, size=size))
+
+
+def bm25_of(postings, term, k1=1.2, b=0.75):
+    """A term's BM25 in every passage, from the postings (0 where it is absent)."""
+    out = np.zeros(postings.size)
+    posting = postings.posting(term)
+    if posting is not None:
+        out[posting.passages] = postings.bm25(posting, k1, b)
+    return out
+
+
 def test_term_in_exactly_half_the_passages_keeps_weight():
     texts = ["storm coast", "storm airport", "quiet museum", "quiet wing"]
-    weights = TermWeights([t.split() for t in texts], k1=1.2, b=0.75)
-    assert weights.idf("storm") > 0 and weights.scores({"storm": 1.0})[0] > 0
-    assert BM25Okapi([t.split() for t in texts]).idf["storm"] == 0  # the edge our idf fixes
+    retriever = Retriever(texts, rarity_weight=0)
+    assert retriever.idf("storm") > 0 and bm25_of(retriever.postings, "storm")[0] > 0
+    assert BM25Okapi([DEFAULT_TOKENIZER.terms(t) for t in texts]).idf["storm"] == 0  # the edge our idf fixes
 
 
-def test_term_weights_are_okapi_bm25_with_lucene_idf():
-    """Worked out here from the definition, term by term, against the postings' sums."""
+def test_postings_give_okapi_bm25_with_lucene_idf():
+    """Worked out here from the definition, term by term, against the postings built in parts."""
     docs = [DEFAULT_TOKENIZER.terms(t) for t in TEXTS]
     k1, b = 1.2, 0.75
-    weights = TermWeights(docs, k1=k1, b=b)
+    postings = postings_of(TEXTS)
     mean = sum(map(len, docs)) / len(docs)
     for term in ("men", "coast", "two", "absent"):
         n = sum(term in d for d in docs)
         idf = math.log(1 + (len(docs) - n + 0.5) / (n + 0.5))
         expected = [idf * d.count(term) * (k1 + 1) / (d.count(term) + k1 * (1 - b + b * len(d) / mean))
                     for d in docs]
-        assert np.allclose(weights.scores({term: 1.0}), expected)
+        assert np.allclose(bm25_of(postings, term), expected)
+
+
+def test_postings_agree_with_rank_bm25_up_to_the_idf():
+    """rank-bm25's term frequencies and lengths, with its idf swapped for Lucene's, give the same scores."""
+    docs = [DEFAULT_TOKENIZER.terms(t) for t in TEXTS * 3]
+    plain = BM25Okapi(docs, k1=1.2, b=0.75)
+    postings = postings_of(TEXTS * 3, size=5)
+    for term in ("men", "storm", "border"):
+        n = sum(term in d for d in docs)
+        plain.idf[term] = math.log(1 + (len(docs) - n + 0.5) / (n + 0.5))
+        assert np.allclose(bm25_of(postings, term), plain.get_scores([term]))
+
+
+def test_parts_join_into_the_same_index():
+    whole, parted = postings_of(TEXTS, pairs=True, size=100), postings_of(TEXTS, pairs=True, size=1)
+    assert whole.size == parted.size == len(TEXTS) and list(whole.lengths) == list(parted.lengths)
+    for term in ("man", "border", "man carri", "two"):
+        a, b = whole.posting(term), parted.posting(term)
+        assert list(a.passages) == list(b.passages) and list(a.counts) == list(b.counts)
+        assert a.sentences == b.sentences
+    assert whole.starting_with("bor") == ["border"]  # single terms only, not the pair "border men"
 
 
 def test_bigrams_reward_the_question_phrase():
@@ -79,7 +113,7 @@ def test_bigrams_reward_the_question_phrase():
     question = "Where were national security forces sent?"
     assert with_pairs.scores(with_pairs.query(question))[1] - with_pairs.scores(with_pairs.query(question))[0] > \
         without.scores(without.query(question))[1] - without.scores(without.query(question))[0]
-    assert with_bigrams(["a", "b", "c"]) == ["a", "b", "c", "a_b", "b_c"]
+    assert with_bigrams(["a", "b", "c"]) == ["a", "b", "c", "a b", "b c"]
 
 
 def test_best_sentence_beats_scattered_words():
@@ -97,8 +131,9 @@ def test_sentence_spans_given_or_found_agree():
     retriever = Retriever(TEXTS)
     from index.text.sentences import sentence_spans
     given = Retriever(TEXTS, sentences=[tuple(sentence_spans(t)) for t in TEXTS])
-    assert retriever.sentence_terms == given.sentence_terms
-    assert list(retriever.sentence_owner) == [0, 0, 1, 1, 2, 3]
+    pieces = [retriever.sentence_terms_of(i) for i in range(len(TEXTS))]
+    assert pieces == [given.sentence_terms_of(i) for i in range(len(TEXTS))]
+    assert [len(p) for p in pieces] == [2, 2, 1, 1]
 
 
 def test_synonyms_close_vocabulary_gaps():
@@ -156,7 +191,8 @@ def test_evidence_weighs_unseen_common_words_lightly():
 
 def test_idf_of_unseen_term_is_the_largest():
     retriever = Retriever(TEXTS)
-    assert retriever.idf_unseen() > max(retriever.idf(t) for t in retriever.vocabulary)
+    vocabulary = {t for i in range(len(TEXTS)) for t in retriever.terms_of(i)}
+    assert retriever.idf_unseen() > max(retriever.idf(t) for t in vocabulary)
     assert retriever.idf("absent") == 0.0
 
 

@@ -1,0 +1,127 @@
+"""A version read on demand: what a question needs of a corpus of any size.
+
+Store.load reads a whole version into memory, which content changes need (they compare and
+copy it). Answering needs only the passages a question ranks, so a loaded version reads its
+passages and documents from the store when asked, keeps the ones read lately, and a
+million-passage corpus loads in the time of a few queries.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator, Sequence
+
+from index.ingest.documents import Block, Document
+from index.ingest.passages import Passage
+from index.store.rows import has_table, version_of
+from index.store.sqlite import Snapshot, Store
+
+KEPT = 4096  # passages, and a tenth as many documents, kept read between questions
+
+_PASSAGE = ('SELECT p.document, p.section, p.paragraph, p.start, p."end", p.sentences, '
+            'substr(t.text, p.start + 1, p."end" - p.start) FROM passages p '
+            "JOIN documents d ON d.version_id = p.version_id AND d.name = p.document "
+            "JOIN texts t ON t.sha256 = d.sha256 WHERE p.version_id = ?")
+_DOCUMENT = ("SELECT d.name, t.text, d.title, d.byline, d.date, d.source, d.blocks FROM documents d "
+             "JOIN texts t ON t.sha256 = d.sha256 WHERE d.version_id = ?")
+
+
+class _Rows:
+    """One connection (Store.reader) shared by a version's sequences, a query at a time."""
+
+    def __init__(self, conn: sqlite3.Connection, version_id: int):
+        self.conn, self.version_id = conn, version_id
+        self.lock = threading.Lock()
+
+    def one(self, query: str, *params) -> tuple | None:
+        with self.lock:
+            return self.conn.execute(query, (self.version_id, *params)).fetchone()
+
+    def each(self, query: str, count: int, batch: int = 1000) -> Iterator[tuple]:
+        """Every row by position (`query` takes the first and the last), a batch at a time so
+        that iterating holds little in memory."""
+        for first in range(0, count, batch):
+            with self.lock:
+                rows = self.conn.execute(query, (self.version_id, first, first + batch - 1)).fetchall()
+            yield from rows
+
+
+class _Kept(Sequence):
+    """A sequence read by position from the store, its recent items kept."""
+    keep = KEPT
+
+    def __init__(self, rows: _Rows, count: int):
+        self._rows, self._count = rows, count
+        self._kept: OrderedDict[int, object] = OrderedDict()
+
+    def __len__(self) -> int:
+        return self._count
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._count))]
+        if index < 0:
+            index += self._count
+        if not 0 <= index < self._count:
+            raise IndexError(index)
+        item = self._kept.get(index)
+        if item is None:
+            item = self._kept[index] = self._read(index)
+            if len(self._kept) > self.keep:
+                self._kept.popitem(last=False)
+        return item
+
+    def _read(self, index: int):
+        raise NotImplementedError
+
+
+class StoredPassages(_Kept):
+    def _read(self, index: int) -> Passage:
+        return _passage(self._rows.one(f"{_PASSAGE} AND p.position = ?", index))
+
+    def __iter__(self) -> Iterator[Passage]:
+        return (_passage(row) for row in self._rows.each(
+            f"{_PASSAGE} AND p.position BETWEEN ? AND ? ORDER BY p.position", self._count))
+
+
+class StoredDocuments(_Kept):
+    keep = KEPT // 10
+
+    def _read(self, index: int) -> Document:
+        return _document(self._rows.one(f"{_DOCUMENT} AND d.position = ?", index))
+
+    def __iter__(self) -> Iterator[Document]:
+        return (_document(row) for row in self._rows.each(
+            f"{_DOCUMENT} AND d.position BETWEEN ? AND ? ORDER BY d.position", self._count))
+
+    def named(self, name: str) -> Document | None:
+        row = self._rows.one("SELECT position FROM documents WHERE version_id = ? AND name = ?", name)
+        return self[row[0]] if row else None
+
+
+def open_version(store: Store, corpus: str) -> Snapshot | None:
+    """The corpus's live version with its documents and passages read on demand; None if it has none."""
+    conn = store.reader()
+    row = conn.execute("SELECT v.* FROM live l JOIN versions v ON v.id = l.version_id WHERE l.corpus = ?",
+                       (corpus,)).fetchone() if has_table(conn) else None
+    if row is None:
+        conn.close()
+        return None
+    version = version_of(row)
+    rows = _Rows(conn, version.id)
+    documents = rows.one("SELECT COUNT(*) FROM documents WHERE version_id = ?")[0]
+    passages = rows.one("SELECT COUNT(*) FROM passages WHERE version_id = ?")[0]
+    sources, excluded = store.sources(conn, version.id)
+    return Snapshot(version, StoredDocuments(rows, documents), StoredPassages(rows, passages), sources, excluded)
+
+
+def _passage(row: tuple) -> Passage:
+    document, section, paragraph, start, end, sentences, text = row
+    return Passage(document, section, paragraph, start, end, text, tuple(tuple(s) for s in json.loads(sentences)))
+
+
+def _document(row: tuple) -> Document:
+    name, text, title, byline, date, source, blocks = row
+    return Document(name, text, title, byline, date, source, [Block(*b) for b in json.loads(blocks)])

@@ -1,0 +1,25 @@
+"""Small helpers over SQLite rows that every store module uses."""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+
+from index.store.snapshots import Version
+
+
+def rows_in(conn: sqlite3.Connection, query: str, keys: list[str], *params) -> Iterator[tuple]:
+    """The rows of `query`, whose "IN ({})" takes the keys: 500 at a time, within SQLite's limit
+    on variables; `params` fill the placeholders before it."""
+    for start in range(0, len(keys), 500):
+        chunk = keys[start:start + 500]
+        yield from conn.execute(query.format(",".join("?" * len(chunk))), (*params, *chunk))
+
+
+def has_table(conn: sqlite3.Connection, name: str = "live") -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+
+
+def version_of(row) -> Version:
+    id_, corpus, number, created_at, author, action, changes = row
+    return Version(id_, corpus, number, created_at, author, action, json.loads(changes))
