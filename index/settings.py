@@ -40,7 +40,7 @@ class IndexSettings(BaseSettings):
     max_passage_chars: int = Field(default=1200, ge=200, le=20_000)
     bm25_k1: float = Field(default=1.2, ge=0.0, le=5.0)
     bm25_b: float = Field(default=0.75, ge=0.0, le=1.0)
-    retrieval_pool: int = Field(default=400, ge=10, le=100_000,
+    retrieval_pool: int = Field(default=100, ge=10, le=100_000,
                                 description="passages of a question's postings scored in full; "
                                             "a corpus this small is ranked exactly")
     expansion_weight: float = Field(default=0.4, ge=0.0, le=1.0,

@@ -44,7 +44,7 @@ NAME_WEIGHT = 1.5  # a question's names and numbers locate its answer: they coun
 MIN_SHARED_PREFIX = 5  # "india" finds "indian", "sahara" "saharan"; shorter stems are too ambiguous
 NAME_PREFIX = 4  # a name counts as mentioned by a term sharing its first letters: "british", "britain"
 RARITY_WEIGHT = 2.0  # a word rare in English counts up to this much more (index/retrieval/rarity.py)
-POOL = 400  # passages scored in full for a question (settings.retrieval_pool): every passage of an article
+POOL = 100  # passages scored in full for a question (settings.retrieval_pool): every passage of an article (SQuAD's longest has 98)
 PASSAGES_KEPT_READ = 4096  # passages whose terms stay read between questions
 
 

@@ -35,6 +35,7 @@ from index.store.snapshots import (  # noqa: F401
     Snapshot,
     Source,
     Version,
+    content_digest,
     diff,
     kind_of,
     text_hash,
@@ -257,7 +258,7 @@ class Store:
         number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE corpus = ?",
                               (corpus,)).fetchone()[0]
         now = time.time()
-        changes = changes if changes is not None else {}
+        changes = {"content": content_digest(documents, passages), **(changes or {})}
         cur = conn.execute(
             "INSERT INTO versions (corpus, number, created_at, author, action, changes) "
             "VALUES (?, ?, ?, ?, ?, ?)", (corpus, number, now, author, action, json.dumps(changes)))
