@@ -31,6 +31,7 @@ from index.store.lazy import open_version
 from index.store.postings import open_postings
 from index.store.snapshots import Version
 from index.store.sqlite import DEFAULT_CORPUS, Store
+from index.summaries import scoped
 from index.summaries import summarise as summaries
 
 
@@ -153,21 +154,23 @@ class Engine:
     def stats(self) -> Stats:
         loaded = self._require()
         snap = loaded.snapshot
-        sections = {(p.document, p.section) for p in snap.passages if p.section}
         return Stats(self.corpus, self._live.number, self._live.created_at,
-                     len(snap.documents), len(snap.passages), len(sections))
+                     len(snap.documents), len(snap.passages), len(snap.passages.sections()))
 
     def sections(self) -> list[str]:
         """The headings of the content, in order, each once."""
         loaded = self.current()
         if loaded is None:
             return []
-        return list(dict.fromkeys(p.section for p in loaded.passages if p.section))
+        return list(dict.fromkeys(section for _, section in loaded.passages.sections()))
 
     def summary(self, sentences: int | None = 3, chars: int | None = None, document: str | None = None,
                 section: str | None = None, topic: str | None = None) -> summaries.Summary:
         loaded = self._require()
         try:
+            if scoped.is_large(loaded):  # an archive: only what the summary is about is read
+                return summaries.summarize(scoped.narrowed(loaded, document, topic), sentences=sentences,
+                                           chars=chars, document=document, section=section, topic=topic)
             return summaries.summarize(loaded.snapshot, sentences=sentences, chars=chars,
                                        every=self._summary_sentences(loaded),
                                        document=document, section=section, topic=topic)
@@ -226,8 +229,9 @@ class Engine:
         return remembered.marked_wrong(self.store, self.corpus, limit)
 
     def documents(self) -> list[Document]:
+        """The live version's documents, names and titles only (their texts stay in the store)."""
         loaded = self.current()
-        return list(loaded.snapshot.documents) if loaded else []
+        return loaded.snapshot.documents.labelled() if loaded else []
 
     def build(self, sources: list[Path] | None = None, author: str = "cli",
               on_progress=None, on_wait=None) -> ChangeReport:

@@ -85,6 +85,20 @@ class StoredPassages(_Kept):
         return (_passage(row) for row in self._rows.each(
             f"{_PASSAGE} AND p.position BETWEEN ? AND ? ORDER BY p.position", self._count))
 
+    def sections(self) -> list[tuple[str, str]]:
+        """(document, heading) of every section, in order, each once; read in the store."""
+        with self._rows.lock:
+            rows = self._rows.conn.execute(
+                "SELECT document, section FROM passages WHERE version_id = ? AND section IS NOT NULL "
+                "GROUP BY document, section ORDER BY MIN(position)", (self._rows.version_id,)).fetchall()
+        return [tuple(r) for r in rows]
+
+    def of_document(self, name: str) -> list[Passage]:
+        """The document's passages, in order (a build writes each document's passages together)."""
+        first, last = self._rows.one("SELECT MIN(position), MAX(position) FROM passages "
+                                     "WHERE version_id = ? AND document = ?", name)
+        return [] if first is None else self[first:last + 1]
+
 
 class StoredDocuments(_Kept):
     keep = KEPT // 10
@@ -95,6 +109,13 @@ class StoredDocuments(_Kept):
     def __iter__(self) -> Iterator[Document]:
         return (_document(row) for row in self._rows.each(
             f"{_DOCUMENT} AND d.position BETWEEN ? AND ? ORDER BY d.position", self._count))
+
+    def labelled(self) -> list[Document]:
+        """Every document's name and title, without its text (to find one by either)."""
+        with self._rows.lock:
+            rows = self._rows.conn.execute("SELECT name, title FROM documents WHERE version_id = ? ORDER BY position",
+                                           (self._rows.version_id,)).fetchall()
+        return [Document(name, "", title) for name, title in rows]
 
     def named(self, name: str) -> Document | None:
         row = self._rows.one("SELECT position FROM documents WHERE version_id = ? AND name = ?", name)

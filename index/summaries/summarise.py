@@ -252,15 +252,17 @@ def summarize(snapshot: Snapshot, sentences: int | None = DEFAULT_SENTENCES, cha
         scope.append(f"topic {_curly(topic.strip())}")
     label = ", ".join(scope) or "all content"
 
-    if not any(in_scope):
-        return Summary(label, message="There is nothing to summarise here.")
+    says_nothing = Summary(label, message=f"The content says nothing about {_curly(topic.strip())}.") \
+        if topic is not None else None
+    if not any(in_scope):  # a topic the index found nowhere in an archive (scoped.py) too
+        return says_nothing or Summary(label, message="There is nothing to summarise here.")
     if topic is not None:
         found = read_topic(topic, [s for s, keep in zip(every, in_scope) if keep])
         if found is None:
-            return Summary(label, message=f"The content says nothing about {_curly(topic.strip())}.")
+            return says_nothing
         scores = relevance(found, every)
         if not any(sc > 0 for sc, keep in zip(scores, in_scope) if keep):
-            return Summary(label, message=f"The content says nothing about {_curly(topic.strip())}.")
+            return says_nothing
     else:
         scores = importance(every)
 
