@@ -44,7 +44,6 @@ from index.content.validation import (
     check_size,
     refuse_duplicate,
     source_files,
-    unchanged,
 )
 from index.errors import ContentError
 from index.ingest.documents import Document, ReadError
@@ -52,8 +51,10 @@ from index.ingest.fetching import Fetched, fetch
 from index.ingest.passages import Passage, split_in_batches
 from index.ingest.reading import SUFFIXES, read_bytes, read_path
 from index.settings import IndexSettings
-from index.store.snapshots import content_digest
+from index.store.lazy import open_version
+from index.store.snapshots import ChangeCount
 from index.store.sqlite import ADDED, CONFIGURED, Snapshot, Source, Store, diff
+from index.store.staging import Staging
 
 Fetcher = Callable[..., Fetched]
 
@@ -86,18 +87,12 @@ class ContentManager:
     # -- reading ----------------------------------------------------------------------
 
     def documents(self, corpus: str) -> list[DocumentEntry]:
-        live = self.store.load(check_corpus(corpus))
+        live = open_version(self.store, check_corpus(corpus))  # counted in the store, texts unread
         if live is None:
             return []
-        counts: dict[str, int] = {}
-        for p in live.passages:
-            counts[p.document] = counts.get(p.document, 0) + 1
-        out = []
-        for doc in live.documents:
-            src = live.source(doc.name)
-            out.append(DocumentEntry(doc.name, doc.title, src.origin, counts.get(doc.name, 0), len(doc.text),
-                                     doc.source, src.added_by, src.added_at))
-        return out
+        return [DocumentEntry(name, title, live.source(name).origin, passages, chars, source,
+                              live.source(name).added_by, live.source(name).added_at)
+                for name, title, source, chars, passages in live.documents.entries()]
 
     def history(self, corpus: str, limit: int | None = 25) -> list[VersionEntry]:
         """Newest first."""
@@ -226,7 +221,7 @@ class ContentManager:
             self._check_sizes(files)
             with self._locked(corpus, audit, on_wait, wait_timeout):
                 started = time.perf_counter()
-                live = self.store.load(corpus)
+                live = open_version(self.store, corpus)  # read on demand: an archive is never loaded whole
                 report = self._rebuild(corpus, actor, "reindex", live, files, on_progress, started)
             audit.result = report.summary()
             return report
@@ -237,34 +232,46 @@ class ContentManager:
 
     def _rebuild(self, corpus, actor, action: str, live: Snapshot | None, files: list[Path], on_progress,
                  started: float) -> ChangeReport:
+        """A new version from the files and the documents added by hand, streamed: each document
+        is staged in the store as soon as it is split (store/staging.py), so that an archive of
+        any size is built in the memory of one document and one part of its index."""
         excluded = live.excluded if live else frozenset()
-        added = [d for d in live.documents if live.source(d.name).origin == ADDED] if live else []
-        notes = [f"{f.name}: kept the copy added by hand, not the content file" for f in files
-                 if f.name in {d.name for d in added}]
-        files = [f for f in files if f.name not in excluded and f.name not in {d.name for d in added}]
+        added = [n for n, s in live.sources.items() if s.origin == ADDED] if live else []
+        notes = [f"{f.name}: kept the copy added by hand, not the content file" for f in files if f.name in added]
+        files = [f for f in files if f.name not in excluded and f.name not in added]
         if not files and not added:
             raise ReadError("no documents to index: the content files are missing or all removed, "
                             "and none was added by hand")
         counter = ProgressCounter(on_progress, len(files) + len(added))
-        documents, passages, doc_sources = [], [], {}
-        for path in files:
-            doc = read_path(path)
-            documents.append(doc)
-            doc_sources[doc.name] = Source(CONFIGURED, SUFFIXES[path.suffix.lower()])
-            passages.extend(self._split(doc, counter))
-        for doc in added:
-            source = live.source(doc.name)
-            documents.append(self._reread(doc, source, notes))
-            doc_sources[doc.name] = source
-            passages.extend(self._split(documents[-1], counter))
-        if live is not None and unchanged(live, documents, passages, doc_sources):
-            return ChangeReport(corpus, action, live.version.number, len(documents), len(passages),
-                                seconds=time.perf_counter() - started, unchanged=True,
-                                notes=[*notes, f"nothing changed: version {live.version.number} stays live"])
-        report = self._publish(corpus, actor, action, live, documents, passages, doc_sources,
-                               excluded, started)
+        staging, changes, sources = self.store.staging(corpus), ChangeCount(live), {}
+        try:
+            for path in files:
+                sources[path.name] = Source(CONFIGURED, SUFFIXES[path.suffix.lower()])
+                self._stage(staging, changes, read_path(path), sources[path.name], counter)
+            for name in added:
+                sources[name] = live.source(name)
+                self._stage(staging, changes, self._reread(live.document(name), sources[name], notes),
+                            sources[name], counter)
+            if live is not None and staging.digest.hexdigest() == live.version.content and \
+                    _kinds(sources) == _kinds(live.sources):
+                staging.discard()
+                return ChangeReport(corpus, action, live.version.number, staging.documents, staging.passages,
+                                    seconds=time.perf_counter() - started, unchanged=True,
+                                    notes=[*notes, f"nothing changed: version {live.version.number} stays live"])
+            counts = {**changes.result(), "documents": staging.documents, "passages": staging.passages}
+            version = staging.publish(actor, action, counts, excluded)
+        except BaseException:
+            staging.discard()
+            raise
+        report = self._report(corpus, action, version.number, counts, started)
         report.notes = notes
         return report
+
+    def _stage(self, staging: Staging, changes: ChangeCount, doc: Document, source: Source,
+               counter: ProgressCounter) -> None:
+        passages = self._split(doc, counter)
+        staging.add(doc, passages, source)
+        changes.add(doc, passages)
 
     def _reread(self, doc: Document, source: Source, notes: list[str]) -> Document:
         """A hand-added document read again from its original bytes (the readers may have improved);
@@ -343,12 +350,16 @@ class ContentManager:
                  started: float, originals: dict[str, bytes] | None = None,
                  extra: dict | None = None) -> ChangeReport:
         changes = {**diff(previous, documents, passages), "documents": len(documents),
-                   "passages": len(passages), "content": content_digest(documents, passages), **(extra or {})}
+                   "passages": len(passages), **(extra or {})}
         version = self.store.publish(corpus, documents, passages, actor, action, changes,
                                      sources=sources, excluded=excluded, originals=originals)
+        return self._report(corpus, action, version.number, changes, started)
+
+    def _report(self, corpus: str, action: str, number: int, changes: dict, started: float) -> ChangeReport:
+        """What a published change did; old versions pruned as the retention setting says."""
         if self.settings.keep_versions:
-            self.store.prune(corpus, self.settings.keep_versions)  # the retention setting
-        return ChangeReport(corpus, action, version.number, len(documents), len(passages),
+            self.store.prune(corpus, self.settings.keep_versions)
+        return ChangeReport(corpus, action, number, changes["documents"], changes["passages"],
                             changes["documents_added"], changes["documents_removed"],
                             changes["passages_added"], changes["passages_removed"],
                             time.perf_counter() - started)
@@ -378,3 +389,7 @@ class ContentManager:
         if not files:
             return None
         return None, self._rebuild(corpus, actor, "create from the content files", None, files, None, started)
+
+
+def _kinds(sources: dict[str, Source]) -> dict[str, tuple[str, str]]:
+    return {name: (s.origin, s.kind) for name, s in sources.items()}

@@ -9,9 +9,8 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 
 from index.errors import ContentError
 from index.ingest.documents import Document, ReadError
-from index.ingest.passages import Passage
 from index.ingest.reading import SUFFIXES
-from index.store.snapshots import Snapshot, Source
+from index.store.snapshots import Snapshot
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".pdf", ".docx")  # the readers take a few more spellings
 MAX_NAME_CHARS = 150
@@ -82,15 +81,6 @@ def source_files(sources: list[Path]) -> list[Path]:
             raise ReadError(f"two documents are named {path.name!r}: {seen[path.name]} and {path}")
         seen[path.name] = path
     return files
-
-
-def unchanged(live: Snapshot, documents: list[Document], passages: list[Passage],
-               sources: dict[str, Source]) -> bool:
-    """Would a rebuild publish what is live already? Then it makes no new version."""
-    return ([(d.name, d.text, d.title) for d in documents] == [(d.name, d.text, d.title) for d in live.documents]
-            and [(p.document, p.start, p.end) for p in passages] == [(p.document, p.start, p.end) for p in live.passages]
-            and {n: (s.origin, s.kind) for n, s in sources.items()}
-            == {n: (s.origin, s.kind) for n, s in live.sources.items()})
 
 
 def refuse_duplicate(live: Snapshot | None, doc: Document, corpus: str) -> None:

@@ -112,8 +112,9 @@ class Retriever:
         self.pool = pool
         self._bounds = sentences
         if postings is None:
-            postings = MemoryPostings(index_parts(texts, sentences or (), tokenizer, bigram_weight > 0,
-                                                  frequencies, rarity=rarity_weight > 0))
+            passages = zip(texts, sentences) if sentences is not None else ((t, None) for t in texts)
+            postings = MemoryPostings(index_parts(passages, tokenizer, bigram_weight > 0, frequencies,
+                                                  rarity=rarity_weight > 0))
         self.postings = postings
         self._read: OrderedDict[int, _Read] = OrderedDict()  # passages tokenized lately
         self._near: dict[str, frozenset[str]] = {}  # unseen question term -> its near forms
@@ -158,11 +159,15 @@ class Retriever:
     def tokens_of(self, passage: int) -> list[tuple[int, int, str]]:
         return self._passage(passage).tokens
 
+    def _read_ahead(self, candidates: np.ndarray) -> None:
+        """The candidates not read yet, read from the store in one query when it keeps the texts."""
+        unread = [int(i) for i in candidates if int(i) not in self._read]
+        prefetch = getattr(self.texts, "prefetch", None)
+        if unread and prefetch is not None:
+            prefetch(unread)
+
     def terms_of(self, passage: int) -> frozenset[str]:
         return self._passage(passage).terms
-
-    def sentence_terms_of(self, passage: int) -> list[list[str]]:
-        return self._passage(passage).pieces
 
     # -- the question ------------------------------------------------------------------------
 
@@ -199,7 +204,8 @@ class Retriever:
         if len(term) < MIN_SHARED_PREFIX or not term.isalpha():
             return frozenset()
         if term not in self._near:
-            found = self.postings.known({term[:end] for end in range(MIN_SHARED_PREFIX, len(term))} | _slips(term))
+            shorter = {term[:end] for end in range(MIN_SHARED_PREFIX, len(term))}
+            found = self.postings.known(shorter | lexicon.slips(term))
             found.update(self.postings.starting_with(term))
             self._near[term] = frozenset(found - {term})
         return self._near[term]
@@ -255,7 +261,7 @@ class Retriever:
 
     def _spells_initials(self, acronym: str, passage: int) -> bool:
         """Are these the initials of neighbouring terms of one of the passage's sentences?"""
-        return any(acronym in "".join(t[0] for t in terms) for terms in self.sentence_terms_of(passage))
+        return any(acronym in "".join(t[0] for t in terms) for terms in self._passage(passage).pieces)
 
     # -- scoring -----------------------------------------------------------------------------
 
@@ -283,6 +289,7 @@ class Retriever:
         scores = bm25[candidates]
         if not len(candidates):
             return candidates, scores
+        self._read_ahead(candidates)
         if self.sentence_weight > 0:
             best = np.array([self._best_sentence(int(i), weighted) for i in candidates])
             scores = (1 - self.sentence_weight) * _scaled(scores) + self.sentence_weight * _scaled(best)
@@ -380,18 +387,11 @@ class _Field(Sequence):
     def __getitem__(self, index):
         return getattr(self._items[index], self._name)
 
-
-LETTERS = "abcdefghijklmnopqrstuvwxyz"
-
-
-def _slips(term: str) -> set[str]:
-    """Every word one letter away from the term: one dropped, added, changed, or two swapped."""
-    cuts = [(term[:i], term[i:]) for i in range(len(term) + 1)]
-    dropped = {a + b[1:] for a, b in cuts if b}
-    swapped = {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
-    changed = {a + ch + b[1:] for a, b in cuts if b for ch in LETTERS}
-    added = {a + ch + b for a, b in cuts for ch in LETTERS}
-    return dropped | swapped | changed | added
+    def prefetch(self, indices: list[int]) -> None:
+        """Items kept in a store (index/store/lazy.py) are read in one go."""
+        prefetch = getattr(self._items, "prefetch", None)
+        if prefetch is not None:
+            prefetch(indices)
 
 
 def _scaled(scores: np.ndarray) -> np.ndarray:

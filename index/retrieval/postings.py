@@ -16,7 +16,7 @@ from __future__ import annotations
 import math
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -88,26 +88,27 @@ class Part:
     words: Counter = field(default_factory=Counter)  # the words as written, for spelling (answering/spelling.py)
 
 
-def index_part(first: int, texts: Sequence[str], sentences: Sequence[Sequence[Span]], tokenizer: Tokenizer,
+def index_part(first: int, passages: Sequence[tuple[str, Sequence[Span] | None]], tokenizer: Tokenizer,
                pairs: bool, frequencies: FrequencyStore | None = None, rarity: bool = True) -> Part:
-    """The index of these passages, numbered from `first`; sentences=() finds their sentences here.
-    `rarity`=False leaves out the words' frequencies in English (retrieval that does not weigh them)."""
+    """The index of these passages, (text, sentence spans or None to find them here), numbered
+    from `first`. `rarity`=False leaves out the words' frequencies in English (retrieval that
+    does not weigh them)."""
     found: dict[str, tuple[list[int], list[int]]] = {}
     sentence_df: Counter = Counter()
     forms: dict[str, set[str]] = {}
     lengths = []
     sentence_count = sentence_terms = 0
-    for offset, text in enumerate(texts):
+    for offset, (text, bounds) in enumerate(passages):
         tokens = tokenizer.spans(text)
         for start, end, term in tokens:
             forms.setdefault(term, set()).add(text[start:end].lower())
-        bounds = sentences[offset] if sentences else tuple(sentence_spans(text))
+        bounds = tuple(sentence_spans(text)) if bounds is None else bounds
         terms = [term for _, _, term in tokens]
         indexed = with_bigrams(terms) if pairs else terms
         lengths.append(len(indexed))
         for term, count in Counter(indexed).items():
-            passages, counts = found.setdefault(term, ([], []))
-            passages.append(first + offset)
+            ids, counts = found.setdefault(term, ([], []))
+            ids.append(first + offset)
             counts.append(count)
         for piece in sentence_pieces(tokens, bounds):
             piece = with_bigrams(piece) if pairs else piece
@@ -118,18 +119,22 @@ def index_part(first: int, texts: Sequence[str], sentences: Sequence[Sequence[Sp
     postings = {term: Posting(np.array(p, dtype=np.int32), np.array(c, dtype=np.int32), sentence_df[term],
                               zipf.get(term)) for term, (p, c) in found.items()}
     return Part(first, np.array(lengths, dtype=np.int32), sentence_count, sentence_terms, postings,
-                word_counts(texts))
+                word_counts(text for text, _ in passages))
 
 
-def index_parts(texts: Sequence[str], sentences: Sequence[Sequence[Span]], tokenizer: Tokenizer, pairs: bool,
+def index_parts(passages: Iterable[tuple[str, Sequence[Span] | None]], tokenizer: Tokenizer, pairs: bool,
                 frequencies: FrequencyStore | None = None, rarity: bool = True,
-                size: int = PASSAGES_PER_PART) -> Iterable[Part]:
-    """index_part over the passages, `size` at a time."""
-    for first in range(0, len(texts), size):
-        last = min(first + size, len(texts))
-        yield index_part(first, [texts[i] for i in range(first, last)],
-                         [sentences[i] for i in range(first, last)] if sentences else (),
-                         tokenizer, pairs, frequencies, rarity)
+                size: int = PASSAGES_PER_PART) -> Iterator[Part]:
+    """index_part over a stream of passages, `size` at a time: memory holds one part's texts."""
+    batch: list[tuple[str, Sequence[Span] | None]] = []
+    first = 0
+    for item in passages:
+        batch.append(item)
+        if len(batch) == size:
+            yield index_part(first, batch, tokenizer, pairs, frequencies, rarity)
+            first, batch = first + size, []
+    if batch:
+        yield index_part(first, batch, tokenizer, pairs, frequencies, rarity)
 
 
 class Postings:

@@ -11,11 +11,11 @@ import json
 import sqlite3
 import threading
 from collections import OrderedDict
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 
 from index.ingest.documents import Block, Document
 from index.ingest.passages import Passage
-from index.store.rows import has_table, version_of
+from index.store.rows import has_table, rows_in, version_of
 from index.store.sqlite import Snapshot, Store
 
 KEPT = 4096  # passages, and a tenth as many documents, kept read between questions
@@ -68,10 +68,14 @@ class _Kept(Sequence):
             raise IndexError(index)
         item = self._kept.get(index)
         if item is None:
-            item = self._kept[index] = self._read(index)
-            if len(self._kept) > self.keep:
-                self._kept.popitem(last=False)
+            item = self._read(index)
+            self._keep(index, item)
         return item
+
+    def _keep(self, index: int, item) -> None:
+        self._kept[index] = item
+        if len(self._kept) > self.keep:
+            self._kept.popitem(last=False)
 
     def _read(self, index: int):
         raise NotImplementedError
@@ -80,6 +84,15 @@ class _Kept(Sequence):
 class StoredPassages(_Kept):
     def _read(self, index: int) -> Passage:
         return _passage(self._rows.one(f"{_PASSAGE} AND p.position = ?", index))
+
+    def prefetch(self, positions: Iterable[int]) -> None:
+        """Read these passages in one query (a question's candidates), so that each is then at hand."""
+        missing = sorted({int(i) for i in positions} - self._kept.keys())
+        with self._rows.lock:
+            rows = list(rows_in(self._rows.conn, f"SELECT p.position, {_PASSAGE[7:]} AND p.position IN ({{}})",
+                                missing, self._rows.version_id))
+        for position, *row in rows:
+            self._keep(position, _passage(tuple(row)))
 
     def __iter__(self) -> Iterator[Passage]:
         return (_passage(row) for row in self._rows.each(
@@ -103,6 +116,10 @@ class StoredPassages(_Kept):
 class StoredDocuments(_Kept):
     keep = KEPT // 10
 
+    def __init__(self, rows: _Rows, count: int):
+        super().__init__(rows, count)
+        self._by_name: dict[str, Document] = {}
+
     def _read(self, index: int) -> Document:
         return _document(self._rows.one(f"{_DOCUMENT} AND d.position = ?", index))
 
@@ -117,9 +134,26 @@ class StoredDocuments(_Kept):
                                            (self._rows.version_id,)).fetchall()
         return [Document(name, "", title) for name, title in rows]
 
+    def entries(self) -> list[tuple[str, str | None, str | None, int, int]]:
+        """(name, title, source, characters, passages) of every document, in order."""
+        with self._rows.lock:
+            return self._rows.conn.execute(
+                "SELECT d.name, d.title, d.source, length(t.text), COALESCE(c.n, 0) FROM documents d "
+                "JOIN texts t ON t.sha256 = d.sha256 LEFT JOIN (SELECT document, COUNT(*) AS n FROM passages "
+                "WHERE version_id = ?1 GROUP BY document) c ON c.document = d.name "
+                "WHERE d.version_id = ?1 ORDER BY d.position", (self._rows.version_id,)).fetchall()
+
     def named(self, name: str) -> Document | None:
-        row = self._rows.one("SELECT position FROM documents WHERE version_id = ? AND name = ?", name)
-        return self[row[0]] if row else None
+        """The document of this name (by the primary key), kept with the ones read lately."""
+        document = self._by_name.get(name)
+        if document is None:
+            row = self._rows.one(f"{_DOCUMENT} AND d.name = ?", name)
+            if row is None:
+                return None
+            document = self._by_name[name] = _document(row)
+            if len(self._by_name) > self.keep:
+                self._by_name.pop(next(iter(self._by_name)))
+        return document
 
 
 def open_version(store: Store, corpus: str) -> Snapshot | None:

@@ -2,17 +2,26 @@
 
 Rows are keyed by what the index was built from, the content digest of a version (two versions
 or two corpora with the same content share one index) and the scheme (with or without pairs of
-terms, index/retrieval/postings.py). A version published by a build gets its index in the same
-transaction; a version from before, or a scheme no build wrote, is indexed at its first load.
+terms, index/retrieval/postings.py). A build writes the index before it publishes the version,
+a part of 5,000 passages in each short transaction, so that questions, votes and other corpora's
+changes go on between them even while an archive of a million passages is indexed; the index
+counts only once marked complete (`term_indexes`). One builder at a time per store file, by a
+file lock that the kernel frees when its holder dies (SQLite takes one writer at a time anyway);
+the next builder deletes what a killed one left.
+A version from before indexes were kept, or a scheme no build wrote, is indexed at its first load.
 """
 from __future__ import annotations
 
 import sqlite3
 import threading
+import time
 from collections import Counter, OrderedDict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
 
 import numpy as np
+from filelock import FileLock, Timeout
 
 from index.errors import StoreError
 from index.retrieval.postings import (
@@ -28,6 +37,8 @@ from index.store.rows import has_table, rows_in
 from index.text.tokens import DEFAULT_TOKENIZER
 
 POSTINGS_KEPT = 20_000  # terms whose postings stay read between questions
+LEFTOVER_SECONDS = 86_400  # an index still incomplete a day after it was started was killed
+_TABLES = ("term_parts", "postings", "words")
 
 
 def index_key(content: str, scheme: str) -> str:
@@ -35,13 +46,58 @@ def index_key(content: str, scheme: str) -> str:
 
 
 def has_index(conn: sqlite3.Connection, key: str) -> bool:
-    if not has_table(conn, "term_parts"):
+    if not has_table(conn, "term_indexes"):
         return False  # a file from before indexes were kept, not written since
-    return conn.execute("SELECT 1 FROM term_parts WHERE key = ? LIMIT 1", (key,)).fetchone() is not None
+    return conn.execute("SELECT 1 FROM term_indexes WHERE key = ? AND complete", (key,)).fetchone() is not None
 
 
-def write_part(conn: sqlite3.Connection, key: str, number: int, part: Part) -> None:
-    """One part's rows, inside the caller's transaction."""
+def index_passages(passages: Iterable, scheme: str, frequencies) -> Iterable[Part]:
+    """The parts of the passages' index (Passage objects, by the default tokenizer)."""
+    return index_parts(((p.text, p.sentences) for p in passages), DEFAULT_TOKENIZER, scheme == SCHEME_PAIRS,
+                       frequencies)
+
+
+def _lock(path: Path) -> FileLock:
+    return FileLock(path.with_name(f"{path.name}.indexing.lock"))
+
+
+@contextmanager
+def indexed(store, content: str, scheme: str, passages: Iterable) -> Iterator[None]:
+    """The passages' index, complete in the store for the duration of the block (a publish):
+    written now unless it is there already. The lock is held throughout, so pruning cannot take
+    the index away before the version that uses it is live."""
+    key = index_key(content, scheme)
+    with _lock(store.path):
+        with store.connect(write=True) as conn:
+            if not has_index(conn, key):
+                _write_index(conn, key, index_passages(passages, scheme, store))
+        yield
+
+
+def _write_index(conn: sqlite3.Connection, key: str, parts: Iterable[Part]) -> None:
+    with _transaction(conn):
+        for table in _TABLES:  # what a killed builder left
+            conn.execute(f"DELETE FROM {table} WHERE key = ?", (key,))
+        conn.execute("INSERT OR REPLACE INTO term_indexes VALUES (?, 0, ?)", (key, time.time()))
+    for number, part in enumerate(parts):
+        with _transaction(conn):
+            _write_part(conn, key, number, part)
+    with _transaction(conn):
+        conn.execute("UPDATE term_indexes SET complete = 1 WHERE key = ?", (key,))
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _write_part(conn: sqlite3.Connection, key: str, number: int, part: Part) -> None:
     conn.execute("INSERT INTO term_parts VALUES (?, ?, ?, ?, ?, ?)",
                  (key, number, part.first, part.lengths.astype(np.int32).tobytes(), part.sentences,
                   part.sentence_terms))
@@ -53,21 +109,7 @@ def write_part(conn: sqlite3.Connection, key: str, number: int, part: Part) -> N
                      "SET count = count + excluded.count", ((key, w, n) for w, n in part.words.items()))
 
 
-def write_index(conn: sqlite3.Connection, key: str, parts: Iterable[Part]) -> None:
-    """Every part, unless an index with this key is there already (same content)."""
-    if has_index(conn, key):
-        return
-    for number, part in enumerate(parts):
-        write_part(conn, key, number, part)
-
-
-def index_passages(passages: list, scheme: str, frequencies) -> Iterable[Part]:
-    """The parts of the passages' index (Passage objects, by the default tokenizer)."""
-    return index_parts([p.text for p in passages], [p.sentences for p in passages], DEFAULT_TOKENIZER,
-                       scheme == SCHEME_PAIRS, frequencies)
-
-
-def open_postings(store, content: str, scheme: str, passages: list) -> Postings:
+def open_postings(store, content: str, scheme: str, passages: Iterable) -> Postings:
     """A version's index from the store (`content`: Version.content), written there first when it
     is missing (a version from before indexes were kept, or another scheme); held in memory when
     the file cannot be written."""
@@ -76,38 +118,37 @@ def open_postings(store, content: str, scheme: str, passages: list) -> Postings:
         present = has_index(conn, key)
     if not present:
         try:
-            with store.connect(write=True) as conn:
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    write_index(conn, key, index_passages(passages, scheme, ConnectionFrequencies(conn)))
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
+            store.check_writable()
+            with indexed(store, content, scheme, passages):
+                pass
         except StoreError:  # a read-only file answers all the same
             return MemoryPostings(index_passages(passages, scheme, store))
     return StoredPostings(store.reader(), key)
 
 
-def drop_unused(conn: sqlite3.Connection) -> None:
-    """Delete the indexes of content no version holds any more (after pruning versions)."""
-    used = "(SELECT COALESCE(json_extract(changes, '$.content'), 'version:' || id) FROM versions)"
-    for table in ("term_parts", "postings", "words"):
-        conn.execute(f"DELETE FROM {table} WHERE substr(key, 1, instr(key, '/') - 1) NOT IN {used}")
+def drop_unused(conn: sqlite3.Connection, path: Path) -> None:
+    """Delete the indexes of content no version holds any more (after pruning versions), and
+    those a killed build left; not while an index is being built (the next prune will)."""
+    lock = _lock(path)
+    try:
+        lock.acquire(timeout=0)
+    except Timeout:
+        return
+    try:
+        _drop_unused(conn)
+    finally:
+        lock.release()
 
 
-class ConnectionFrequencies:
-    """The store's kept word frequencies (rarity.FrequencyStore) through a connection already in a
-    transaction, so that indexing inside a publish does not wait on its own lock."""
-
-    def __init__(self, conn: sqlite3.Connection):
-        self.conn = conn
-
-    def word_frequencies(self, words: list[str]) -> dict[str, float]:
-        return dict(rows_in(self.conn, "SELECT word, zipf FROM word_frequencies WHERE word IN ({})", words))
-
-    def save_word_frequencies(self, frequencies: dict[str, float]) -> None:
-        self.conn.executemany("INSERT OR REPLACE INTO word_frequencies VALUES (?, ?)", frequencies.items())
+def _drop_unused(conn: sqlite3.Connection) -> None:
+    used = {r[0] for r in conn.execute("SELECT COALESCE(json_extract(changes, '$.content'), 'version:' || id) "
+                                       "FROM versions")}
+    stale = time.time() - LEFTOVER_SECONDS
+    for key, complete, started in conn.execute("SELECT key, complete, started_at FROM term_indexes").fetchall():
+        if key.rsplit("/", 1)[0] in used or (not complete and started > stale):
+            continue
+        for table in (*_TABLES, "term_indexes"):
+            conn.execute(f"DELETE FROM {table} WHERE key = ?", (key,))
 
 
 class StoredPostings(Postings):
@@ -124,6 +165,7 @@ class StoredPostings(Postings):
             else np.zeros(0, dtype=np.int32)
         super().__init__(lengths, sum(r[1] for r in rows), sum(r[2] for r in rows))
         self._kept: OrderedDict[str, Posting | None] = OrderedDict()
+        self._known: dict[str, bool] = {}  # terms looked up: held by some passage or not
 
     def _rows(self, query: str, params: tuple) -> list[tuple]:
         with self._lock:
@@ -145,13 +187,15 @@ class StoredPostings(Postings):
 
     def known(self, terms: Iterable[str]) -> set[str]:
         terms = set(terms)
-        found = {t for t in terms if self._kept.get(t) is not None}
-        unsure = sorted(t for t in terms - found if t not in self._kept)
+        unsure = sorted(t for t in terms if t not in self._known)
         if unsure:
+            if len(self._known) > POSTINGS_KEPT * 10:
+                self._known.clear()
             with self._lock:
-                found.update(r[0] for r in rows_in(
-                    self._conn, "SELECT DISTINCT term FROM postings WHERE key = ? AND term IN ({})", unsure, self.key))
-        return found
+                found = {r[0] for r in rows_in(
+                    self._conn, "SELECT DISTINCT term FROM postings WHERE key = ? AND term IN ({})", unsure, self.key)}
+            self._known.update((t, t in found) for t in unsure)
+        return {t for t in terms if self._known[t]}
 
     def starting_with(self, prefix: str) -> list[str]:
         # A range on the primary key (key, term, part): the terms from the prefix up to its next string.

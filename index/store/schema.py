@@ -8,7 +8,8 @@ from pathlib import Path
 from index.errors import StoreError
 
 SCHEMA_VERSION = 6  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies; 5: answers, votes, threads;
-# 6: term_parts, postings, words (the inverted index, index/store/postings.py)
+# 6: term_indexes, term_parts, postings, words (the inverted index, index/store/postings.py);
+# staged_documents, staged_passages (a version being written, index/store/staging.py)
 # (tables added; older files upgrade in place)
 
 SCHEMA = """
@@ -44,6 +45,7 @@ CREATE TABLE IF NOT EXISTS passages (
     sentences TEXT NOT NULL,
     PRIMARY KEY (version_id, position)
 );
+CREATE INDEX IF NOT EXISTS documents_by_position ON documents (version_id, position);
 CREATE TABLE IF NOT EXISTS live (corpus TEXT PRIMARY KEY, version_id INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS audit (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
@@ -89,6 +91,32 @@ CREATE TABLE IF NOT EXISTS votes (
     vote TEXT NOT NULL CHECK (vote IN ('helpful', 'wrong')),
     at REAL NOT NULL,
     PRIMARY KEY (answer_id, user_id)
+);
+CREATE TABLE IF NOT EXISTS staged_documents (
+    build TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    name TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    title TEXT, byline TEXT, date TEXT, source TEXT,
+    blocks TEXT NOT NULL,
+    origin TEXT NOT NULL, kind TEXT NOT NULL, original TEXT, added_by TEXT, added_at REAL,
+    started_at REAL NOT NULL,
+    PRIMARY KEY (build, position)
+);
+CREATE INDEX IF NOT EXISTS staged_documents_by_name ON staged_documents (build, name);
+CREATE TABLE IF NOT EXISTS staged_passages (
+    build TEXT NOT NULL,
+    position INTEGER NOT NULL,
+    document TEXT NOT NULL,
+    section TEXT,
+    paragraph INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    "end" INTEGER NOT NULL,
+    sentences TEXT NOT NULL,
+    PRIMARY KEY (build, position)
+);
+CREATE TABLE IF NOT EXISTS term_indexes (
+    key TEXT PRIMARY KEY, complete INTEGER NOT NULL, started_at REAL NOT NULL
 );
 CREATE TABLE IF NOT EXISTS term_parts (
     key TEXT NOT NULL,

@@ -69,28 +69,66 @@ def kind_of(name: str) -> str:
     return SUFFIXES.get(suffix, "text")
 
 
+class ChangeCount:
+    """What a new version changes against the previous one, counted a document at a time:
+    documents and passages added and removed (passages compared by document and text)."""
+
+    def __init__(self, previous: Snapshot | None):
+        self._old_docs = {(d.name, text_hash(d.text)) for d in previous.documents} if previous else set()
+        self._old = Counter(hash((p.document, p.text)) for p in previous.passages) if previous else Counter()
+        self._new_docs: set[tuple[str, str]] = set()
+        self._new: Counter = Counter()
+
+    def add(self, doc: Document, passages: list[Passage]) -> None:
+        self._new_docs.add((doc.name, text_hash(doc.text)))
+        self._new.update(hash((p.document, p.text)) for p in passages)
+
+    def result(self) -> dict:
+        return {
+            "documents_added": sorted(name for name, _ in self._new_docs - self._old_docs),
+            "documents_removed": sorted(name for name, _ in self._old_docs - self._new_docs),
+            "passages_added": sum((self._new - self._old).values()),
+            "passages_removed": sum((self._old - self._new).values()),
+        }
+
+
+class ContentDigest:
+    """What a version holds, as one hash, fed a document at a time: equal for two versions that
+    answer the same (a server's copy of the default content), so that they share one loaded
+    version and one index."""
+
+    def __init__(self):
+        self._hash = hashlib.sha256()
+
+    def add(self, doc: Document, passages: list[Passage]) -> None:
+        self._hash.update(f"{doc.name}\0{text_hash(doc.text)}\0{doc.title}\0".encode())
+        for p in passages:
+            self._hash.update(f"{p.document}\0{p.start}\0{p.end}\0{p.section}\0".encode())
+
+    def hexdigest(self) -> str:
+        return self._hash.hexdigest()
+
+
+def by_document(documents: list[Document], passages: list[Passage]) -> list[tuple[Document, list[Passage]]]:
+    """Each document with its passages."""
+    of: dict[str, list[Passage]] = {d.name: [] for d in documents}
+    for p in passages:
+        of[p.document].append(p)
+    return [(d, of[d.name]) for d in documents]
+
+
 def diff(previous: Snapshot | None, documents: list[Document], passages: list[Passage]) -> dict:
     """What a new version changes: documents and passages added and removed."""
-    old_docs = {(d.name, d.text) for d in previous.documents} if previous else set()
-    new_docs = {(d.name, d.text) for d in documents}
-    old_passages = Counter((p.document, p.text) for p in previous.passages) if previous else Counter()
-    new_passages = Counter((p.document, p.text) for p in passages)
-    return {
-        "documents_added": sorted(name for name, _ in new_docs - old_docs),
-        "documents_removed": sorted(name for name, _ in old_docs - new_docs),
-        "passages_added": sum((new_passages - old_passages).values()),
-        "passages_removed": sum((old_passages - new_passages).values()),
-    }
+    count = ChangeCount(previous)
+    for doc, its in by_document(documents, passages):
+        count.add(doc, its)
+    return count.result()
 
 
 def content_digest(documents: list[Document], passages: list[Passage]) -> str:
-    """What a version holds, as one hash: equal for two versions that answer the same (a server's
-    copy of the default content), so that they share one loaded version."""
-    digest = hashlib.sha256()
-    for doc in documents:
-        digest.update(f"{doc.name}\0{text_hash(doc.text)}\0{doc.title}\0".encode())
-    for p in passages:
-        digest.update(f"{p.document}\0{p.start}\0{p.end}\0{p.section}\0".encode())
+    digest = ContentDigest()
+    for doc, its in by_document(documents, passages):
+        digest.add(doc, its)
     return digest.hexdigest()
 
 

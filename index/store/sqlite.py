@@ -2,7 +2,9 @@
 
 Every change publishes a whole new version and moves the corpus's live pointer to it in the
 same transaction, so a reader sees the old version or the new one, never half of either, and a
-build killed at any instant leaves the previous version answering. Document texts are stored
+build killed at any instant leaves the previous version answering. A version is first staged a
+document at a time and indexed (staging.py, postings.py), in short transactions that leave the
+store to other writers; only the last one, which makes it live, touches the live version. Document texts are stored
 once by content hash and shared between versions, so nothing indexed is ever lost.
 
 Each version also records where its documents came from (`sources`): read from the configured
@@ -16,15 +18,14 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from index.errors import StoreError
 from index.ingest.documents import Block, Document
 from index.ingest.passages import Passage
-from index.retrieval.postings import SCHEME_PAIRS
-from index.store.postings import ConnectionFrequencies, drop_unused, index_key, index_passages, write_index
+from index.store.postings import drop_unused
+from index.store.staging import Staging, drop_leftovers
 from index.store.rows import has_table, rows_in, version_of
 from index.store.schema import migrate
 from index.store.snapshots import (  # noqa: F401
@@ -35,7 +36,7 @@ from index.store.snapshots import (  # noqa: F401
     Snapshot,
     Source,
     Version,
-    content_digest,
+    by_document,
     diff,
     kind_of,
     text_hash,
@@ -219,64 +220,28 @@ class Store:
                 author: str, action: str, changes: dict | None = None, *,
                 sources: dict[str, Source] | None = None, excluded: frozenset[str] | None = None,
                 originals: dict[str, bytes] | None = None) -> Version:
-        """Write a complete new version, with its index (index/store/postings.py), and make it
-        live, all in one transaction.
+        """Write a complete new version and make it live (staging.py: the index first, then the
+        version in one transaction). `sources` and `excluded` default to what the live version
+        says (a document not in it counts as configured content); `originals` are the bytes that
+        ADDED sources refer to."""
+        if sources is None or excluded is None:
+            with self.connect(write=True) as conn:
+                live = conn.execute("SELECT version_id FROM live WHERE corpus = ?", (corpus,)).fetchone()
+                live_sources, live_excluded = self.sources(conn, live[0] if live else None)
+            sources = live_sources if sources is None else sources
+            excluded = live_excluded if excluded is None else excluded
+        staging = self.staging(corpus)
+        try:
+            for doc, its in by_document(documents, passages):
+                staging.add(doc, its, sources.get(doc.name))
+            return staging.publish(author, action, changes or {}, excluded, originals)
+        except BaseException:
+            staging.discard()
+            raise
 
-        `sources` and `excluded` default to what the live version says (a document not in it
-        counts as configured content); `originals` are the bytes that ADDED sources refer to.
-        """
-        with self.connect(write=True) as conn:
-            conn.execute("BEGIN IMMEDIATE")  # one writer at a time; others wait on the lock
-            try:
-                if sources is None or excluded is None:
-                    live = conn.execute("SELECT version_id FROM live WHERE corpus = ?", (corpus,)).fetchone()
-                    live_sources, live_excluded = self.sources(conn, live[0] if live else None)
-                    sources = live_sources if sources is None else sources
-                    excluded = live_excluded if excluded is None else excluded
-                for sha, data in (originals or {}).items():
-                    conn.execute("INSERT OR IGNORE INTO originals VALUES (?, ?)", (sha, data))
-                version = self._publish(conn, corpus, documents, passages, author, action, changes)
-                self._publish_sources(conn, version.id, documents, sources, excluded)
-                write_index(conn, index_key(version.content, SCHEME_PAIRS),
-                            index_passages(passages, SCHEME_PAIRS, ConnectionFrequencies(conn)))
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-        return version
-
-    def _publish_sources(self, conn, version_id: int, documents: list[Document],
-                         sources: dict[str, Source], excluded: frozenset[str]) -> None:
-        rows = []
-        for doc in documents:
-            src = sources.get(doc.name) or Source(CONFIGURED, kind_of(doc.name))
-            rows.append((version_id, doc.name, src.origin, src.kind, src.original, src.added_by, src.added_at))
-        conn.executemany("INSERT INTO sources VALUES (?, ?, ?, ?, ?, ?, ?)", rows)
-        conn.executemany("INSERT INTO excluded VALUES (?, ?)", [(version_id, n) for n in sorted(excluded)])
-
-    def _publish(self, conn, corpus, documents, passages, author, action, changes) -> Version:
-        number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE corpus = ?",
-                              (corpus,)).fetchone()[0]
-        now = time.time()
-        changes = {"content": content_digest(documents, passages), **(changes or {})}
-        cur = conn.execute(
-            "INSERT INTO versions (corpus, number, created_at, author, action, changes) "
-            "VALUES (?, ?, ?, ?, ?, ?)", (corpus, number, now, author, action, json.dumps(changes)))
-        version_id = cur.lastrowid
-        for position, doc in enumerate(documents):
-            sha = text_hash(doc.text)
-            conn.execute("INSERT OR IGNORE INTO texts VALUES (?, ?)", (sha, doc.text))
-            conn.execute(
-                "INSERT INTO documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (version_id, position, doc.name, sha, doc.title, doc.byline, doc.date, doc.source,
-                 json.dumps([[b.kind, b.start, b.end] for b in doc.blocks])))
-        conn.executemany(
-            "INSERT INTO passages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            [(version_id, i, p.document, p.section, p.paragraph, p.start, p.end,
-              json.dumps(p.sentences)) for i, p in enumerate(passages)])
-        conn.execute("INSERT INTO live VALUES (?, ?) ON CONFLICT(corpus) DO UPDATE "
-                     "SET version_id = excluded.version_id", (corpus, version_id))
-        return Version(version_id, corpus, number, now, author, action, changes)
+    def staging(self, corpus: str) -> Staging:
+        """A new version of `corpus` to write a document at a time (staging.py)."""
+        return Staging(self, corpus)
 
     # -- space ------------------------------------------------------------------------------
 
@@ -295,8 +260,10 @@ class Store:
                 for table in ("documents", "passages", "sources", "excluded"):
                     conn.executemany(f"DELETE FROM {table} WHERE version_id = ?", [(v,) for v in doomed])
                 conn.executemany("DELETE FROM versions WHERE id = ?", [(v,) for v in doomed])
-                drop_unused(conn)
-                conn.execute("DELETE FROM texts WHERE sha256 NOT IN (SELECT sha256 FROM documents)")
+                drop_unused(conn, self.path)
+                drop_leftovers(conn)
+                conn.execute("DELETE FROM texts WHERE sha256 NOT IN (SELECT sha256 FROM documents "
+                             "UNION SELECT sha256 FROM staged_documents)")  # a build under way keeps its texts
                 conn.execute("DELETE FROM originals WHERE sha256 NOT IN "
                              "(SELECT original FROM sources WHERE original IS NOT NULL)")
                 conn.execute("COMMIT")

@@ -25,3 +25,16 @@ def number_words(digits: str) -> tuple[str, ...]:
         return ()  # "twenty-one" is rare in running text as words
     ordinal = _ORDINALS.get(word) or (word[:-1] + "ieth" if word.endswith("y") else word + "th")
     return (word, ordinal)
+
+
+LETTERS = "abcdefghijklmnopqrstuvwxyz"
+
+
+def slips(term: str) -> set[str]:
+    """Every word one letter away from the term: one dropped, added, changed, or two swapped."""
+    cuts = [(term[:i], term[i:]) for i in range(len(term) + 1)]
+    dropped = {a + b[1:] for a, b in cuts if b}
+    swapped = {a + b[1] + b[0] + b[2:] for a, b in cuts if len(b) > 1}
+    changed = {a + ch + b[1:] for a, b in cuts if b for ch in LETTERS}
+    added = {a + ch + b for a, b in cuts for ch in LETTERS}
+    return dropped | swapped | changed | added

@@ -158,7 +158,7 @@ async def test_bad_input_is_refused_and_changes_nothing(case, standin, start_bot
     await corpus_made(standin)
     filename, data, message = BAD_FILES[case]
     if data is None:  # the text of a document already there
-        data = guild_engine.documents()[0].text.encode()
+        data = guild_engine.store.load(guild_engine.corpus).documents[0].text.encode()
     before = live(guild_engine)
     defer, *_, final = await add(standin, filename, data)
     assert is_ephemeral(defer)

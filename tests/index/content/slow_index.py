@@ -1,14 +1,15 @@
-"""`python -m index`, slowed down for the kill tests: after each document read, and after each
-document written inside the store's transaction, it waits PAUSE seconds, so that a kill lands
-where a test means it to. Usage: python slow_index.py PAUSE ARGS..."""
+"""`python -m index`, slowed down for the kill tests: after each document read, each document
+staged in the store and each part of the index written (parts of 20 passages here), it waits
+PAUSE seconds, so that a kill lands where a test means it to. Usage: python slow_index.py PAUSE ARGS..."""
 from __future__ import annotations
 
+import functools
 import sys
 import time
 
 from index.cli import main
 from index.content import operations
-from index.store import sqlite
+from index.store import postings, staging
 
 
 def slowed(function, pause: float):
@@ -22,5 +23,7 @@ def slowed(function, pause: float):
 if __name__ == "__main__":
     pause = float(sys.argv[1])
     operations.ContentManager._split = slowed(operations.ContentManager._split, pause)
-    sqlite.text_hash = slowed(sqlite.text_hash, pause)  # once per document written
+    staging.text_hash = slowed(staging.text_hash, pause)  # once per document staged
+    postings._write_part = slowed(postings._write_part, pause)  # once per part of the index
+    postings.index_parts = functools.partial(postings.index_parts, size=20)
     sys.exit(main(sys.argv[2:]))

@@ -1,7 +1,7 @@
 """kill -9 at any instant of a build or an add leaves the previous version live, answering, and
 the store ready for the next change. The builds run as real `python -m index` subprocesses;
-slow_index.py slows them (per document read and per document written inside the store's
-transaction) so the kills land where they are meant to."""
+slow_index.py slows them (per document read, per document staged, per part of the index
+written) so the kills land where they are meant to."""
 from __future__ import annotations
 
 import json
@@ -115,8 +115,8 @@ KILL_POINTS = {
     "starting up (0.2 s)": (None, 0.2),
     "reading the first documents": ("indexing: 1/", 0.0),
     "reading, mid-way": (f"indexing: {DOCUMENTS // 2}/", 0.0),
-    "writing, early in the transaction": (f"indexing: {DOCUMENTS}/", 0.3),
-    "writing, late in the transaction": (f"indexing: {DOCUMENTS}/", 0.7 * DOCUMENTS * float(PAUSE)),
+    "writing the index, early": (f"indexing: {DOCUMENTS}/", 0.15),
+    "writing the index, late": (f"indexing: {DOCUMENTS}/", 0.5),
 }
 
 

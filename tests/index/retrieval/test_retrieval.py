@@ -51,7 +51,7 @@ def test_one_or_two_passages_still_score(texts):
 
 
 def postings_of(texts, pairs=False, size=2):
-    return MemoryPostings(index_parts(texts, (), DEFAULT_TOKENIZER, pairs, rarity=False, size=size))
+    return MemoryPostings(index_parts(((t, None) for t in texts), DEFAULT_TOKENIZER, pairs, rarity=False, size=size))
 
 
 def bm25_of(postings, term, k1=1.2, b=0.75):
@@ -131,8 +131,8 @@ def test_sentence_spans_given_or_found_agree():
     retriever = Retriever(TEXTS)
     from index.text.sentences import sentence_spans
     given = Retriever(TEXTS, sentences=[tuple(sentence_spans(t)) for t in TEXTS])
-    pieces = [retriever.sentence_terms_of(i) for i in range(len(TEXTS))]
-    assert pieces == [given.sentence_terms_of(i) for i in range(len(TEXTS))]
+    pieces = [retriever._passage(i).pieces for i in range(len(TEXTS))]
+    assert pieces == [given._passage(i).pieces for i in range(len(TEXTS))]
     assert [len(p) for p in pieces] == [2, 2, 1, 1]
 
 

@@ -118,7 +118,7 @@ def test_a_version_without_an_index_gets_one_at_its_first_question(tmp_path):
     store = Store(tmp_path / "index.sqlite3")
     publish(store, "harbour", made_up(copies=3))
     with sqlite3.connect(store.path) as conn:  # as a file written before indexes were kept
-        for table in ("term_parts", "postings", "words"):
+        for table in ("term_indexes", "term_parts", "postings", "words"):
             conn.execute(f"DELETE FROM {table}")
     settings = IndexSettings(_env_file=None, index_path=store.path, content=[CONTENT])
     LOADED.clear()
@@ -143,3 +143,36 @@ def test_a_version_read_on_demand_holds_what_a_whole_load_holds(tmp_path):
     with pytest.raises(IndexError):
         lazy.passages[len(whole.passages)]
     assert open_version(Store(Path(tmp_path) / "index.sqlite3"), "no-such-corpus") is None
+
+
+def test_an_index_is_written_in_short_transactions_and_counts_once_complete(tmp_path):
+    """Between two parts the store takes other writes at once (a vote, another corpus's change);
+    an index cut off half way is not used, and the next build writes it whole."""
+    from index.retrieval.postings import index_parts
+    from index.store.postings import _write_index, has_index, index_key
+    from index.text.tokens import DEFAULT_TOKENIZER
+
+    store = Store(tmp_path / "index.sqlite3")
+    _, passages = publish(store, "harbour", made_up(copies=4))
+    texts = [p.text for p in passages]
+    key = index_key("other-content", "pairs")
+    written = []
+
+    def parts(fail_after=None):
+        for number, part in enumerate(index_parts(((t, None) for t in texts), DEFAULT_TOKENIZER, True, size=5)):
+            if number == fail_after:
+                raise KeyboardInterrupt  # as a kill would cut it
+            with sqlite3.connect(store.path, timeout=0.05) as other:  # no waiting allowed
+                other.execute("INSERT OR REPLACE INTO word_frequencies VALUES (?, 1.0)", (f"word{number}",))
+                written.append(number)
+            yield part
+
+    with store.connect(write=True) as conn:
+        with pytest.raises(KeyboardInterrupt):
+            _write_index(conn, key, parts(fail_after=2))
+        assert not has_index(conn, key) and written == [0, 1]
+        written.clear()
+        _write_index(conn, key, parts())
+        assert has_index(conn, key)
+        assert written == [0, 1, 2, 3]
+        assert conn.execute("SELECT COUNT(*) FROM term_parts WHERE key = ?", (key,)).fetchone()[0] == 4

@@ -1,6 +1,7 @@
 """The versioned store: whole versions, sources and originals, the audit log, old files."""
 from __future__ import annotations
 
+import json
 import sqlite3
 import threading
 import time
@@ -11,8 +12,9 @@ from index.errors import StoreError
 from index.ingest.passages import split_passages
 from index.ingest.reading import read_bytes
 from index.store import schema
-from index.store import sqlite as store_module
+from index.store import staging
 from index.store.schema import SCHEMA_VERSION
+from index.store.snapshots import text_hash
 from index.store.sqlite import (
     ADDED,
     AUDIT_STARTED,
@@ -91,8 +93,8 @@ def test_a_failed_publish_changes_nothing(tmp_path):
 def test_readers_see_the_old_version_while_a_version_is_being_written(tmp_path, monkeypatch):
     store = Store(tmp_path / "x.db")
     publish(store, [A])
-    slow_hash = store_module.text_hash
-    monkeypatch.setattr(store_module, "text_hash", lambda text: time.sleep(0.3) or slow_hash(text))  # per document written
+    slow_hash = staging.text_hash
+    monkeypatch.setattr(staging, "text_hash", lambda text: time.sleep(0.3) or slow_hash(text))  # per document written
     writer = threading.Thread(target=publish, args=(store, [A, B]))
     writer.start()
     time.sleep(0.15)  # inside the write transaction
@@ -116,14 +118,28 @@ def test_audit_entries_started_finished_and_interrupted(tmp_path):
     assert store.audit_log("other") == []
 
 
+def write_version_1(conn: sqlite3.Connection, doc) -> None:
+    """A version as the first Verbatim wrote it, row by row."""
+    sha = text_hash(doc.text)
+    conn.execute("INSERT INTO versions VALUES (1, 'default', 1, 0, 'old', 'build', '{}')")
+    conn.execute("INSERT INTO texts VALUES (?, ?)", (sha, doc.text))
+    conn.execute("INSERT INTO documents VALUES (1, 0, ?, ?, ?, ?, ?, ?, ?)",
+                 (doc.name, sha, doc.title, doc.byline, doc.date, doc.source,
+                  json.dumps([[b.kind, b.start, b.end] for b in doc.blocks])))
+    conn.executemany("INSERT INTO passages VALUES (1, ?, ?, ?, ?, ?, ?, ?)",
+                     [(i, p.document, p.section, p.paragraph, p.start, p.end, json.dumps(p.sentences))
+                      for i, p in enumerate(split_passages(doc))])
+    conn.execute("INSERT INTO live VALUES ('default', 1)")
+
+
 def test_a_version_1_file_is_read_and_upgraded(tmp_path):
     path = tmp_path / "old.db"
     old_schema = schema.SCHEMA.split("CREATE TABLE IF NOT EXISTS originals")[0]
     with sqlite3.connect(path) as conn:
         conn.executescript(old_schema)
         conn.execute("INSERT INTO meta VALUES ('schema', '1')")
-    with sqlite3.connect(path) as conn:  # a version written by the old code: no sources rows
-        Store(path)._publish(conn, "default", [A], split_passages(A), "old", "build", {})
+    with sqlite3.connect(path) as conn:  # a version written by the old code: no sources rows, no index
+        write_version_1(conn, A)
     store = Store(path)
     live = store.load()  # read without writing: the new tables do not exist yet
     assert live.version.number == 1 and live.source("a.txt").origin == CONFIGURED

@@ -1,0 +1,125 @@
+"""A new version written a document at a time: a build of any size in bounded memory.
+
+Each document is staged as soon as it is read and split: its text, its row and its passages'
+rows go to the store in a short transaction of their own, and the build forgets it. Then the
+version's index is built from the staged passages, read back a part at a time
+(index/store/postings.py), and one last transaction copies the staged rows into the new version
+and makes it live. A killed build leaves staged rows only, which a later prune deletes; the
+live version never changes until that last transaction.
+"""
+from __future__ import annotations
+
+import json
+import time
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from index.ingest.documents import Document
+from index.ingest.passages import Passage
+from index.retrieval.postings import SCHEME_PAIRS
+from index.store.postings import indexed
+from index.store.snapshots import CONFIGURED, ContentDigest, Source, Version, kind_of, text_hash
+
+READ_BACK = 2_000  # staged passages read back at a time to be indexed
+LEFTOVER_SECONDS = 86_400  # a staging older than a day was killed: prune deletes it
+
+
+class Staging:
+    """One version being written; `add` each document, then `publish` (or `discard`)."""
+
+    def __init__(self, store, corpus: str):
+        self.store, self.corpus = store, corpus
+        self.build = uuid.uuid4().hex
+        self.documents = self.passages = 0
+        self.digest = ContentDigest()
+        self.started = time.time()
+
+    def add(self, doc: Document, passages: list[Passage], source: Source | None = None) -> None:
+        source = source or Source(CONFIGURED, kind_of(doc.name))
+        sha = text_hash(doc.text)
+        with self._writing() as conn:
+            conn.execute("INSERT OR IGNORE INTO texts VALUES (?, ?)", (sha, doc.text))
+            conn.execute("INSERT INTO staged_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                         (self.build, self.documents, doc.name, sha, doc.title, doc.byline, doc.date, doc.source,
+                          json.dumps([[b.kind, b.start, b.end] for b in doc.blocks]), source.origin,
+                          source.kind, source.original, source.added_by, source.added_at, self.started))
+            conn.executemany("INSERT INTO staged_passages VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                             [(self.build, self.passages + i, p.document, p.section, p.paragraph, p.start, p.end,
+                               json.dumps(p.sentences)) for i, p in enumerate(passages)])
+        self.digest.add(doc, passages)
+        self.documents += 1
+        self.passages += len(passages)
+
+    def staged_passages(self) -> Iterator[Passage]:
+        """The staged passages in order, read back from the store a batch at a time."""
+        query = ('SELECT p.document, p.section, p.paragraph, p.start, p."end", p.sentences, '
+                 'substr(t.text, p.start + 1, p."end" - p.start) FROM staged_passages p '
+                 "JOIN staged_documents d ON d.build = p.build AND d.name = p.document "
+                 "JOIN texts t ON t.sha256 = d.sha256 WHERE p.build = ? AND p.position BETWEEN ? AND ? "
+                 "ORDER BY p.position")
+        with self.store.connect() as conn:
+            for first in range(0, self.passages, READ_BACK):
+                for document, section, paragraph, start, end, sentences, text in conn.execute(
+                        query, (self.build, first, first + READ_BACK - 1)).fetchall():
+                    yield Passage(document, section, paragraph, start, end, text,
+                                  tuple(tuple(s) for s in json.loads(sentences)))
+
+    def publish(self, author: str, action: str, changes: dict, excluded: frozenset[str],
+                originals: dict[str, bytes] | None = None) -> Version:
+        """Index the staged passages, then make them the corpus's new live version, in one transaction."""
+        changes = {"content": self.digest.hexdigest(), **changes}
+        with indexed(self.store, changes["content"], SCHEME_PAIRS, self.staged_passages()), \
+                self._writing() as conn:
+            for sha, data in (originals or {}).items():
+                conn.execute("INSERT OR IGNORE INTO originals VALUES (?, ?)", (sha, data))
+            number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE corpus = ?",
+                                  (self.corpus,)).fetchone()[0]
+            now = time.time()
+            version_id = conn.execute(
+                "INSERT INTO versions (corpus, number, created_at, author, action, changes) VALUES (?, ?, ?, ?, ?, ?)",
+                (self.corpus, number, now, author, action, json.dumps(changes))).lastrowid
+            conn.execute("INSERT INTO documents SELECT ?, position, name, sha256, title, byline, date, source, "
+                         "blocks FROM staged_documents WHERE build = ?", (version_id, self.build))
+            conn.execute('INSERT INTO passages SELECT ?, position, document, section, paragraph, start, "end", '
+                         "sentences FROM staged_passages WHERE build = ?", (version_id, self.build))
+            conn.execute("INSERT INTO sources SELECT ?, name, origin, kind, original, added_by, added_at "
+                         "FROM staged_documents WHERE build = ?", (version_id, self.build))
+            conn.executemany("INSERT INTO excluded VALUES (?, ?)", [(version_id, n) for n in sorted(excluded)])
+            conn.execute("INSERT INTO live VALUES (?, ?) ON CONFLICT(corpus) DO UPDATE "
+                         "SET version_id = excluded.version_id", (self.corpus, version_id))
+            _delete(conn, self.build)
+        return Version(version_id, self.corpus, number, now, author, action, changes)
+
+    def discard(self) -> None:
+        """Delete what was staged, as well as can be: the error that stopped the build is the one
+        to report, and a later prune deletes what is left."""
+        try:
+            with self._writing() as conn:
+                _delete(conn, self.build)
+        except Exception:
+            pass
+
+    @contextmanager
+    def _writing(self):
+        with self.store.connect(write=True) as conn:
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield conn
+                conn.execute("COMMIT")
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+
+
+def _delete(conn, build: str) -> None:
+    conn.execute("DELETE FROM staged_passages WHERE build = ?", (build,))
+    conn.execute("DELETE FROM staged_documents WHERE build = ?", (build,))
+
+
+def drop_leftovers(conn) -> None:
+    """Delete what killed builds staged (inside the caller's transaction)."""
+    stale = [r[0] for r in conn.execute("SELECT DISTINCT build FROM staged_documents WHERE started_at < ?",
+                                        (time.time() - LEFTOVER_SECONDS,))]
+    for build in stale:
+        _delete(conn, build)
