@@ -15,11 +15,11 @@ from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 
 from index.answering.loaded import LoadedVersion
-from index.retrieval.bm25 import PASSAGES_KEPT_READ
+from index.retrieval.reading import PASSAGES_KEPT_READ
 
 BYTES_PER_PASSAGE = 16  # the passages' lengths, and a question's scores while it is ranked
 BYTES_PER_PASSAGE_READ = 3_000  # a passage read and tokenized, kept for the next questions (a bounded number)
-BASE_BYTES = 2_000_000  # an entry's fixed part: the normaliser's vocabulary, the postings kept read
+BASE_BYTES = 2_000_000  # an entry's fixed part: the normaliser's vocabulary, the retriever's tables
 
 
 @dataclass

@@ -22,6 +22,8 @@ def register(commands) -> None:
     ev.add_argument("--polnear", type=Path, default=Path("../shared/train/polnear"), metavar="DIR",
                     help="with --news: the PolNeAR folder holding the articles (default: %(default)s)")
     ev.add_argument("--limit", type=int, metavar="N", help="only the first N articles or stories")
+    ev.add_argument("--one-corpus", action="store_true",
+                    help="SQuAD: every article in one corpus, retrieval only (as in an archive)")
     ev.add_argument("--ablate", action="store_true",
                     help="also score with each tokenizer step switched off (SQuAD)")
     ev.add_argument("--json", action="store_true", help="print the figures as JSON")

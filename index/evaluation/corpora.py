@@ -17,14 +17,26 @@ def _loaded(doc: Document, passages, settings: IndexSettings, reader) -> LoadedV
     return LoadedVersion(Snapshot(version, [doc], passages), settings, reader=reader)
 
 
-def squad_article(article: dict, settings: IndexSettings, reader=None) -> LoadedVersion:
-    """One SQuAD article as a corpus whose passages are its paragraphs, numbered from 1."""
+def squad_document(article: dict) -> Document:
+    """One SQuAD article as a document whose paragraphs are its passages, numbered from 1."""
     text, blocks = "", []
     for paragraph in article["paragraphs"]:
         blocks.append(Block("paragraph", len(text), len(text) + len(paragraph["context"])))
         text += paragraph["context"] + "\n\n"
-    doc = Document(name=article["title"], text=text, title=article["title"].replace("_", " "), blocks=blocks)
+    return Document(name=article["title"], text=text, title=article["title"].replace("_", " "), blocks=blocks)
+
+
+def squad_article(article: dict, settings: IndexSettings, reader=None) -> LoadedVersion:
+    doc = squad_document(article)
     return _loaded(doc, split_passages(doc, max_chars=10**9), settings, reader)
+
+
+def squad_corpus(data: list[dict], settings: IndexSettings) -> LoadedVersion:
+    """Every article of a SQuAD file as one corpus, each paragraph a passage, in the file's order."""
+    documents = [squad_document(a) for a in data]
+    passages = [p for doc in documents for p in split_passages(doc, max_chars=10**9)]
+    version = Version(0, "squad", 1, time.time(), "eval", "eval", {})
+    return LoadedVersion(Snapshot(version, documents, passages), settings)
 
 
 def text_article(name: str, text: str, settings: IndexSettings, reader=None) -> LoadedVersion:

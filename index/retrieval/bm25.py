@@ -12,7 +12,6 @@ switched off (see `python -m index eval --ablate`).
 """
 from __future__ import annotations
 
-from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -22,17 +21,17 @@ import numpy as np
 
 from index.retrieval.postings import (  # noqa: F401 (idf and with_bigrams: every stage's formulas)
     MemoryPostings,
+    Posting,
     Postings,
     idf,
     index_parts,
-    sentence_pieces,
     with_bigrams,
     zipf_weight,
 )
 from index.retrieval.rarity import FrequencyStore
+from index.retrieval.reading import Field, PassageReader
 from index.retrieval.reranking import EmbeddingReranker, VectorStore
 from index.text import lexicon
-from index.text.sentences import sentence_spans
 from index.text.tokens import DEFAULT_TOKENIZER, Tokenizer, load_words
 
 Span = tuple[int, int]
@@ -45,7 +44,7 @@ MIN_SHARED_PREFIX = 5  # "india" finds "indian", "sahara" "saharan"; shorter ste
 NAME_PREFIX = 4  # a name counts as mentioned by a term sharing its first letters: "british", "britain"
 RARITY_WEIGHT = 2.0  # a word rare in English counts up to this much more (index/retrieval/rarity.py)
 POOL = 100  # passages scored in full for a question (settings.retrieval_pool): every passage of an article (SQuAD's longest has 98)
-PASSAGES_KEPT_READ = 4096  # passages whose terms stay read between questions
+COMMON_SHARE = 0.05  # in a large corpus, a term in more passages than this chooses no candidates
 
 
 @lru_cache(maxsize=4)
@@ -110,13 +109,12 @@ class Retriever:
         self.name_weight = name_weight
         self.rarity_weight = rarity_weight
         self.pool = pool
-        self._bounds = sentences
         if postings is None:
             passages = zip(texts, sentences) if sentences is not None else ((t, None) for t in texts)
             postings = MemoryPostings(index_parts(passages, tokenizer, bigram_weight > 0, frequencies,
                                                   rarity=rarity_weight > 0))
         self.postings = postings
-        self._read: OrderedDict[int, _Read] = OrderedDict()  # passages tokenized lately
+        self.read = PassageReader(texts, sentences, tokenizer, bigram_weight > 0)  # tokenized on demand
         self._near: dict[str, frozenset[str]] = {}  # unseen question term -> its near forms
 
     @classmethod
@@ -130,7 +128,7 @@ class Retriever:
                        coverage_weight=settings.coverage_weight, name_weight=settings.name_weight,
                        rarity_weight=settings.rarity_weight, frequencies=kept, pool=settings.retrieval_pool)
         options.update(overrides)
-        retriever = cls(_Field(passages, "text"), tokenizer, sentences=_Field(passages, "sentences"),
+        retriever = cls(Field(passages, "text"), tokenizer, sentences=Field(passages, "sentences"),
                         postings=postings, **options)
         if settings.reranker == "minilm":
             retriever.reranker = EmbeddingReranker([p.text for p in passages], settings.rerank_weight, kept)
@@ -139,35 +137,11 @@ class Retriever:
     def __len__(self) -> int:
         return self.postings.size
 
-    # -- the passages' own terms, read on demand ------------------------------------------------
-
-    def _passage(self, index: int) -> _Read:
-        """A passage's tokens, by sentence, kept for the passages read lately (all of a small corpus)."""
-        read = self._read.get(index)
-        if read is None:
-            text = self.texts[index]
-            tokens = self.tokenizer.spans(text)
-            bounds = self._bounds[index] if self._bounds is not None else tuple(sentence_spans(text))
-            pieces = sentence_pieces(tokens, bounds)
-            indexed = [Counter(with_bigrams(p) if self.bigram_weight > 0 else p) for p in pieces]
-            read = _Read(tokens, frozenset(t for _, _, t in tokens), [frozenset(p) for p in pieces], pieces, indexed)
-            self._read[index] = read
-            if len(self._read) > PASSAGES_KEPT_READ:
-                self._read.popitem(last=False)
-        return read
-
     def tokens_of(self, passage: int) -> list[tuple[int, int, str]]:
-        return self._passage(passage).tokens
-
-    def _read_ahead(self, candidates: np.ndarray) -> None:
-        """The candidates not read yet, read from the store in one query when it keeps the texts."""
-        unread = [int(i) for i in candidates if int(i) not in self._read]
-        prefetch = getattr(self.texts, "prefetch", None)
-        if unread and prefetch is not None:
-            prefetch(unread)
+        return self.read[passage].tokens
 
     def terms_of(self, passage: int) -> frozenset[str]:
-        return self._passage(passage).terms
+        return self.read[passage].terms
 
     # -- the question ------------------------------------------------------------------------
 
@@ -261,7 +235,7 @@ class Retriever:
 
     def _spells_initials(self, acronym: str, passage: int) -> bool:
         """Are these the initials of neighbouring terms of one of the passage's sentences?"""
-        return any(acronym in "".join(t[0] for t in terms) for terms in self._passage(passage).pieces)
+        return any(acronym in "".join(t[0] for t in terms) for terms in self.read[passage].pieces)
 
     # -- scoring -----------------------------------------------------------------------------
 
@@ -278,18 +252,23 @@ class Retriever:
         postings picks up to `pool`; each is then scored in full, its BM25 fused with its best
         sentence's (each scaled to 0..1), plus the share of the question it holds."""
         weighted = self._with_bigrams(query)
+        found = {t: p for t in weighted if (p := self.postings.posting(t)) is not None}
+        common = self._common(found)
         bm25 = np.zeros(len(self))
-        for term, weight in weighted.items():
-            posting = self.postings.posting(term)
-            if posting is not None:
-                bm25[posting.passages] += weight * self.postings.bm25(posting, self.k1, self.b)
+        for term, posting in found.items():
+            if term not in common:
+                bm25[posting.passages] += weighted[term] * self.postings.bm25(posting, self.k1, self.b)
         candidates = np.flatnonzero(bm25 > 0)
         if len(candidates) > self.pool:
             candidates = np.sort(candidates[np.argpartition(-bm25[candidates], self.pool - 1)[:self.pool]])
         scores = bm25[candidates]
+        for term in common:  # their share, added for the candidates alone
+            rows = np.minimum(np.searchsorted(found[term].passages, candidates), len(found[term].passages) - 1)
+            held = found[term].passages[rows] == candidates
+            scores[held] += weighted[term] * self.postings.bm25(found[term], self.k1, self.b, rows[held])
         if not len(candidates):
             return candidates, scores
-        self._read_ahead(candidates)
+        self.read.read_ahead(candidates)
         if self.sentence_weight > 0:
             best = np.array([self._best_sentence(int(i), weighted) for i in candidates])
             scores = (1 - self.sentence_weight) * _scaled(scores) + self.sentence_weight * _scaled(best)
@@ -297,13 +276,23 @@ class Retriever:
             scores = scores + self.coverage_weight * self._coverage(query, candidates)
         return candidates, scores
 
+    def _common(self, found: dict[str, Posting]) -> set[str]:
+        """In a corpus larger than the pool, the question's terms held by more than COMMON_SHARE
+        of the passages ("say" in news): they choose no candidates (the rarer terms do) and are
+        scored for the candidates alone, so that a question costs little more than its rare
+        terms' postings. Not when no rarer term is left."""
+        if len(self) <= self.pool:
+            return set()
+        common = {t for t, p in found.items() if len(p.passages) > COMMON_SHARE * len(self)}
+        return common if common != found.keys() else set()
+
     def _best_sentence(self, passage: int, weighted: dict[str, float]) -> float:
         """The BM25 of the passage's best sentence, with the statistics of every sentence."""
         postings, k1, b = self.postings, self.k1, self.b
         if not postings.mean_sentence_length:
             return 0.0
         best = 0.0
-        for counts in self._passage(passage).indexed:
+        for counts in self.read[passage].indexed:
             norm = k1 * (1 - b + b * sum(counts.values()) / postings.mean_sentence_length)
             score = 0.0
             for term, count in counts.items():
@@ -337,7 +326,7 @@ class Retriever:
         out = np.zeros(len(passages))
         if total > 0:
             for j, passage in enumerate(passages):
-                sentences = self._passage(int(passage)).sentence_sets
+                sentences = self.read[int(passage)].sentence_sets
                 out[j] = max(sum(w for w, m in wanted if m & s) for s in sentences) / total
         return out
 
@@ -362,36 +351,6 @@ class Retriever:
 
     def related(self, term: str) -> frozenset[str]:
         return synonym_groups(self.tokenizer).get(term, frozenset())
-
-
-@dataclass(frozen=True)
-class _Read:
-    """A passage as retrieval reads it: its terms, and each sentence's terms (as a set, in
-    order, and counted with their pairs as the index counts them)."""
-    tokens: list[tuple[int, int, str]]
-    terms: frozenset[str]
-    sentence_sets: list[frozenset[str]]
-    pieces: list[list[str]]
-    indexed: list[Counter]
-
-
-class _Field(Sequence):
-    """One attribute of each item of a sequence, read when asked: the texts of stored passages."""
-
-    def __init__(self, items: Sequence, name: str):
-        self._items, self._name = items, name
-
-    def __len__(self) -> int:
-        return len(self._items)
-
-    def __getitem__(self, index):
-        return getattr(self._items[index], self._name)
-
-    def prefetch(self, indices: list[int]) -> None:
-        """Items kept in a store (index/store/lazy.py) are read in one go."""
-        prefetch = getattr(self._items, "prefetch", None)
-        if prefetch is not None:
-            prefetch(indices)
 
 
 def _scaled(scores: np.ndarray) -> np.ndarray:

@@ -169,12 +169,15 @@ class Postings:
         posting = self.posting(term)
         return len(posting.passages) if posting is not None else 0
 
-    def bm25(self, posting: Posting, k1: float, b: float) -> np.ndarray:
-        """Each posting passage's BM25 weight for the term, with Lucene's idf (idf() below)."""
+    def bm25(self, posting: Posting, k1: float, b: float, rows: np.ndarray | None = None) -> np.ndarray:
+        """The term's BM25 weight in each passage of its posting (or in those at `rows` of it),
+        with Lucene's idf (idf() below)."""
+        passages, counts = (posting.passages, posting.counts) if rows is None else \
+            (posting.passages[rows], posting.counts[rows])
         if not self.mean_length:
-            return np.zeros(len(posting.passages))
-        counts = posting.counts.astype(np.float64)
-        norm = k1 * (1 - b + b * self.lengths[posting.passages] / self.mean_length)
+            return np.zeros(len(passages))
+        counts = counts.astype(np.float64)
+        norm = k1 * (1 - b + b * self.lengths[passages] / self.mean_length)
         return idf(self.size, len(posting.passages)) * counts * (k1 + 1) / (counts + norm)
 
 

@@ -36,7 +36,8 @@ from index.retrieval.postings import (
 from index.store.rows import has_table, rows_in
 from index.text.tokens import DEFAULT_TOKENIZER
 
-POSTINGS_KEPT = 20_000  # terms whose postings stay read between questions
+POSTINGS_KEPT_BYTES = 32_000_000  # postings kept read between questions (a common word's are megabytes)
+KNOWN_KEPT = 200_000  # terms whose presence stays known between questions
 LEFTOVER_SECONDS = 86_400  # an index still incomplete a day after it was started was killed
 _TABLES = ("term_parts", "postings", "words")
 
@@ -165,6 +166,7 @@ class StoredPostings(Postings):
             else np.zeros(0, dtype=np.int32)
         super().__init__(lengths, sum(r[1] for r in rows), sum(r[2] for r in rows))
         self._kept: OrderedDict[str, Posting | None] = OrderedDict()
+        self._kept_bytes = 0
         self._known: dict[str, bool] = {}  # terms looked up: held by some passage or not
 
     def _rows(self, query: str, params: tuple) -> list[tuple]:
@@ -181,15 +183,16 @@ class StoredPostings(Postings):
                   for p, c, s, z in rows]
         posting = (pieces[0] if len(pieces) == 1 else Posting.joined(pieces)) if pieces else None
         self._kept[term] = posting
-        if len(self._kept) > POSTINGS_KEPT:
-            self._kept.popitem(last=False)
+        self._kept_bytes += _size(posting)
+        while self._kept_bytes > POSTINGS_KEPT_BYTES and len(self._kept) > 1:
+            self._kept_bytes -= _size(self._kept.popitem(last=False)[1])
         return posting
 
     def known(self, terms: Iterable[str]) -> set[str]:
         terms = set(terms)
         unsure = sorted(t for t in terms if t not in self._known)
         if unsure:
-            if len(self._known) > POSTINGS_KEPT * 10:
+            if len(self._known) > KNOWN_KEPT:
                 self._known.clear()
             with self._lock:
                 found = {r[0] for r in rows_in(
@@ -208,3 +211,7 @@ class StoredPostings(Postings):
 
     def close(self) -> None:
         self._conn.close()
+
+
+def _size(posting: Posting | None) -> int:
+    return 64 if posting is None else 64 + posting.passages.nbytes + posting.counts.nbytes

@@ -39,6 +39,24 @@ def test_squad_eval_scores_ours_and_the_baseline(tmp_path):
     assert 0.0 <= figures["verbatim"]["em"] <= 1.0
 
 
+def test_squad_in_one_corpus_finds_each_gold_paragraph_among_every_article(tmp_path):
+    data = json.loads(squad_file(tmp_path).read_text())
+    second = json.loads(json.dumps(data["data"][0]))
+    second["title"] = "Harbours"
+    second["paragraphs"] = [{"context": "The harbour of Vell was dredged by a Dutch crew in the winter.",
+                             "qas": [{"id": "h", "question": "Who dredged the harbour of Vell?",
+                                      "answers": [{"text": "a Dutch crew", "answer_start": 35}]}]}]
+    data["data"].append(second)
+    path = tmp_path / "two.json"
+    path.write_text(json.dumps(data))
+    done = run("eval", "--squad", str(path), "--one-corpus", "--json")
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    assert figures["passages"] == 3 and figures["verbatim"]["questions"] == 3
+    assert figures["verbatim"]["top1"] == 1.0
+    assert "top1" in figures["rank-bm25 baseline"]
+
+
 def test_squad_v2_counts_refusals(tmp_path):
     done = run("eval", "--squad", str(squad_file(tmp_path, impossible=True)), "--json")
     refusals = json.loads(done.stdout)["full"]["refusals"]

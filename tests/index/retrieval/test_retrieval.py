@@ -131,8 +131,8 @@ def test_sentence_spans_given_or_found_agree():
     retriever = Retriever(TEXTS)
     from index.text.sentences import sentence_spans
     given = Retriever(TEXTS, sentences=[tuple(sentence_spans(t)) for t in TEXTS])
-    pieces = [retriever._passage(i).pieces for i in range(len(TEXTS))]
-    assert pieces == [given._passage(i).pieces for i in range(len(TEXTS))]
+    pieces = [retriever.read[i].pieces for i in range(len(TEXTS))]
+    assert pieces == [given.read[i].pieces for i in range(len(TEXTS))]
     assert [len(p) for p in pieces] == [2, 2, 1, 1]
 
 
