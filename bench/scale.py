@@ -178,7 +178,9 @@ def met(size: int, figures: dict) -> bool | None:
             and figures["resident MB (process)"] < 1500 and figures["build s"] < 1200)
 
 
-def main(argv: list[str]) -> int:
+def main(argv: list[str] | None = None) -> int:
+    """`python -m bench` calls it without arguments: the quick sizes."""
+    argv = ["--quick"] if argv is None else argv
     if not POLNEAR.is_dir():
         print(f"bench.scale: {POLNEAR} is missing (PolNeAR's articles, see README)")
         return 2

@@ -95,8 +95,14 @@ class StoredPassages(_Kept):
             self._keep(position, _passage(tuple(row)))
 
     def __iter__(self) -> Iterator[Passage]:
-        return (_passage(row) for row in self._rows.each(
-            f"{_PASSAGE} AND p.position BETWEEN ? AND ? ORDER BY p.position", self._count))
+        """Every passage in order; each document's text is read once (its passages are consecutive)."""
+        name = text = None
+        for row in self._rows.each('SELECT document, section, paragraph, start, "end", sentences FROM passages '
+                                   "WHERE version_id = ? AND position BETWEEN ? AND ? ORDER BY position", self._count):
+            if row[0] != name:
+                name, text = row[0], self._rows.one("SELECT t.text FROM documents d JOIN texts t ON t.sha256 = "
+                                                    "d.sha256 WHERE d.version_id = ? AND d.name = ?", row[0])[0]
+            yield _passage((*row, text[row[3]:row[4]]))
 
     def sections(self) -> list[tuple[str, str]]:
         """(document, heading) of every section, in order, each once; read in the store."""

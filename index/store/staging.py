@@ -52,17 +52,20 @@ class Staging:
         self.passages += len(passages)
 
     def staged_passages(self) -> Iterator[Passage]:
-        """The staged passages in order, read back from the store a batch at a time."""
-        query = ('SELECT p.document, p.section, p.paragraph, p.start, p."end", p.sentences, '
-                 'substr(t.text, p.start + 1, p."end" - p.start) FROM staged_passages p '
-                 "JOIN staged_documents d ON d.build = p.build AND d.name = p.document "
-                 "JOIN texts t ON t.sha256 = d.sha256 WHERE p.build = ? AND p.position BETWEEN ? AND ? "
-                 "ORDER BY p.position")
+        """The staged passages in order, read back from the store a batch at a time; each
+        document's text is read once (its passages are consecutive)."""
+        query = ('SELECT document, section, paragraph, start, "end", sentences FROM staged_passages '
+                 "WHERE build = ? AND position BETWEEN ? AND ? ORDER BY position")
+        name = text = None
         with self.store.connect() as conn:
             for first in range(0, self.passages, READ_BACK):
-                for document, section, paragraph, start, end, sentences, text in conn.execute(
+                for document, section, paragraph, start, end, sentences in conn.execute(
                         query, (self.build, first, first + READ_BACK - 1)).fetchall():
-                    yield Passage(document, section, paragraph, start, end, text,
+                    if document != name:
+                        name, text = document, conn.execute(
+                            "SELECT t.text FROM staged_documents d JOIN texts t ON t.sha256 = d.sha256 "
+                            "WHERE d.build = ? AND d.name = ?", (self.build, document)).fetchone()[0]
+                    yield Passage(document, section, paragraph, start, end, text[start:end],
                                   tuple(tuple(s) for s in json.loads(sentences)))
 
     def publish(self, author: str, action: str, changes: dict, excluded: frozenset[str],
