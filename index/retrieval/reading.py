@@ -2,6 +2,7 @@
 and kept for the next questions (every passage of an article, the recent ones of an archive)."""
 from __future__ import annotations
 
+import threading
 from collections import Counter, OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ class PassageReader:
                  tokenizer: Tokenizer, pairs: bool):
         self.texts, self.sentences, self.tokenizer, self.pairs = texts, sentences, tokenizer, pairs
         self._read: OrderedDict[int, Read] = OrderedDict()
+        self._lock = threading.Lock()
 
     def __getitem__(self, index: int) -> Read:
         read = self._read.get(index)
@@ -41,9 +43,10 @@ class PassageReader:
             pieces = sentence_pieces(tokens, bounds)
             indexed = [Counter(with_bigrams(p) if self.pairs else p) for p in pieces]
             read = Read(tokens, frozenset(t for _, _, t in tokens), [frozenset(p) for p in pieces], pieces, indexed)
-            self._read[index] = read
-            if len(self._read) > PASSAGES_KEPT_READ:
-                self._read.popitem(last=False)
+            with self._lock:  # worker threads share a loaded version
+                self._read[index] = read
+                if len(self._read) > PASSAGES_KEPT_READ:
+                    self._read.popitem(last=False)
         return read
 
     def read_ahead(self, candidates) -> None:

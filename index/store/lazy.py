@@ -33,7 +33,7 @@ class _Rows:
 
     def __init__(self, conn: sqlite3.Connection, version_id: int):
         self.conn, self.version_id = conn, version_id
-        self.lock = threading.Lock()
+        self.lock = threading.RLock()
 
     def one(self, query: str, *params) -> tuple | None:
         with self.lock:
@@ -73,9 +73,10 @@ class _Kept(Sequence):
         return item
 
     def _keep(self, index: int, item) -> None:
-        self._kept[index] = item
-        if len(self._kept) > self.keep:
-            self._kept.popitem(last=False)
+        with self._rows.lock:  # worker threads share a loaded version
+            self._kept[index] = item
+            if len(self._kept) > self.keep:
+                self._kept.popitem(last=False)
 
     def _read(self, index: int):
         raise NotImplementedError
@@ -156,9 +157,11 @@ class StoredDocuments(_Kept):
             row = self._rows.one(f"{_DOCUMENT} AND d.name = ?", name)
             if row is None:
                 return None
-            document = self._by_name[name] = _document(row)
-            if len(self._by_name) > self.keep:
-                self._by_name.pop(next(iter(self._by_name)))
+            document = _document(row)
+            with self._rows.lock:
+                self._by_name[name] = document
+                if len(self._by_name) > self.keep:
+                    self._by_name.pop(next(iter(self._by_name)))
         return document
 
 

@@ -122,8 +122,8 @@ def open_postings(store, content: str, scheme: str, passages: Iterable) -> Posti
             store.check_writable()
             with indexed(store, content, scheme, passages):
                 pass
-        except StoreError:  # a read-only file answers all the same
-            return MemoryPostings(index_passages(passages, scheme, store))
+        except StoreError:  # a read-only file answers all the same (word frequencies looked up, not kept)
+            return MemoryPostings(index_passages(passages, scheme, None))
     return StoredPostings(store.reader(), key)
 
 
@@ -174,31 +174,32 @@ class StoredPostings(Postings):
             return self._conn.execute(query, params).fetchall()
 
     def posting(self, term: str) -> Posting | None:
-        if term in self._kept:
-            self._kept.move_to_end(term)
-            return self._kept[term]
-        rows = self._rows("SELECT passages, counts, sentences, zipf FROM postings WHERE key = ? AND term = ? "
-                          "ORDER BY part", (self.key, term))
-        pieces = [Posting(np.frombuffer(p, dtype=np.int32), np.frombuffer(c, dtype=np.int32), s, z)
-                  for p, c, s, z in rows]
-        posting = (pieces[0] if len(pieces) == 1 else Posting.joined(pieces)) if pieces else None
-        self._kept[term] = posting
-        self._kept_bytes += _size(posting)
-        while self._kept_bytes > POSTINGS_KEPT_BYTES and len(self._kept) > 1:
-            self._kept_bytes -= _size(self._kept.popitem(last=False)[1])
-        return posting
+        with self._lock:  # questions of many servers share a loaded version, from worker threads
+            if term in self._kept:
+                self._kept.move_to_end(term)
+                return self._kept[term]
+            rows = self._conn.execute("SELECT passages, counts, sentences, zipf FROM postings WHERE key = ? "
+                                      "AND term = ? ORDER BY part", (self.key, term)).fetchall()
+            pieces = [Posting(np.frombuffer(p, dtype=np.int32), np.frombuffer(c, dtype=np.int32), s, z)
+                      for p, c, s, z in rows]
+            posting = (pieces[0] if len(pieces) == 1 else Posting.joined(pieces)) if pieces else None
+            self._kept[term] = posting
+            self._kept_bytes += _size(posting)
+            while self._kept_bytes > POSTINGS_KEPT_BYTES and len(self._kept) > 1:
+                self._kept_bytes -= _size(self._kept.popitem(last=False)[1])
+            return posting
 
     def known(self, terms: Iterable[str]) -> set[str]:
         terms = set(terms)
-        unsure = sorted(t for t in terms if t not in self._known)
-        if unsure:
-            if len(self._known) > KNOWN_KEPT:
-                self._known.clear()
-            with self._lock:
+        with self._lock:
+            unsure = sorted(t for t in terms if t not in self._known)
+            if unsure:
+                if len(self._known) > KNOWN_KEPT:
+                    self._known.clear()
                 found = {r[0] for r in rows_in(
                     self._conn, "SELECT DISTINCT term FROM postings WHERE key = ? AND term IN ({})", unsure, self.key)}
-            self._known.update((t, t in found) for t in unsure)
-        return {t for t in terms if self._known[t]}
+                self._known.update((t, t in found) for t in unsure)
+            return {t for t in terms if self._known[t]}
 
     def starting_with(self, prefix: str) -> list[str]:
         # A range on the primary key (key, term, part): the terms from the prefix up to its next string.

@@ -176,3 +176,49 @@ def test_an_index_is_written_in_short_transactions_and_counts_once_complete(tmp_
         assert has_index(conn, key)
         assert written == [0, 1, 2, 3]
         assert conn.execute("SELECT COUNT(*) FROM term_parts WHERE key = ?", (key,)).fetchone()[0] == 4
+
+
+def test_a_read_only_file_without_an_index_answers_from_one_held_in_memory(tmp_path, monkeypatch):
+    from index.errors import StoreError
+    from index.retrieval.postings import MemoryPostings
+
+    store = Store(tmp_path / "index.sqlite3")
+    publish(store, "harbour", made_up(copies=2))
+    with sqlite3.connect(store.path) as conn:  # as a file from before indexes were kept
+        conn.execute("DELETE FROM term_indexes")
+
+    def read_only():
+        raise StoreError(f"{store.path} is read-only")
+
+    monkeypatch.setattr(store, "check_writable", read_only)
+    settings = IndexSettings(_env_file=None, index_path=store.path, content=[CONTENT])
+    LOADED.clear()
+    engine = Engine(store, "harbour", settings)
+    assert "Olga Brandt" in engine.ask("Who is the harbour master?").passages[0].text
+    assert isinstance(engine.current().retriever.postings, MemoryPostings)
+    with sqlite3.connect(store.path) as conn:
+        assert conn.execute("SELECT COUNT(*) FROM term_indexes").fetchone()[0] == 0  # nothing written
+
+
+def test_threads_asking_one_loaded_version_get_what_one_thread_gets(tmp_path, monkeypatch):
+    """Worker threads share a loaded version and its caches; small caches make them evict each
+    other's entries all the time."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from index.retrieval import reading
+    from index.store import lazy, postings
+
+    monkeypatch.setattr(reading, "PASSAGES_KEPT_READ", 3)
+    monkeypatch.setattr(lazy._Kept, "keep", 3)
+    monkeypatch.setattr(postings, "POSTINGS_KEPT_BYTES", 200)
+    store = Store(tmp_path / "index.sqlite3")
+    publish(store, "harbour", made_up(copies=8))
+    settings = IndexSettings(_env_file=None, index_path=store.path, content=[CONTENT], reader=False)
+    LOADED.clear()
+    engine = Engine(store, "harbour", settings)
+    questions = ["How many passengers did the Astrid carry?", "Who opposed the pier?", "What closed the port?",
+                 "Who counted the cars?", "What fell this year?"] * 8
+    alone = [engine.ask(q).to_json() for q in questions]
+    with ThreadPoolExecutor(8) as pool:
+        together = list(pool.map(lambda q: engine.ask(q).to_json(), questions))
+    assert together == alone
