@@ -35,6 +35,8 @@ from index.content.reports import (
     ProgressCounter,
     VersionEntry,
     Waiting,
+    document_entries,
+    version_entries,
     version_ranges,
 )
 from index.content.validation import (
@@ -53,7 +55,7 @@ from index.ingest.reading import SUFFIXES, read_bytes, read_path
 from index.settings import IndexSettings
 from index.store.lazy import open_version
 from index.store.snapshots import ChangeCount
-from index.store.sqlite import ADDED, CONFIGURED, Snapshot, Source, Store, diff
+from index.store.sqlite import ADDED, CONFIGURED, Snapshot, Source, Store
 from index.store.staging import Staging
 
 Fetcher = Callable[..., Fetched]
@@ -87,24 +89,11 @@ class ContentManager:
     # -- reading ----------------------------------------------------------------------
 
     def documents(self, corpus: str) -> list[DocumentEntry]:
-        live = open_version(self.store, check_corpus(corpus))  # counted in the store, texts unread
-        if live is None:
-            return []
-        return [DocumentEntry(name, title, live.source(name).origin, passages, chars, source,
-                              live.source(name).added_by, live.source(name).added_at)
-                for name, title, source, chars, passages in live.documents.entries()]
+        return document_entries(open_version(self.store, check_corpus(corpus)))
 
     def history(self, corpus: str, limit: int | None = 25) -> list[VersionEntry]:
         """Newest first."""
-        live = self.store.live_version(check_corpus(corpus))
-        out = []
-        for v in self.store.history(corpus)[:limit]:
-            c = v.changes
-            out.append(VersionEntry(v.number, v.created_at, v.author, v.action, live is not None and v.id == live.id,
-                                    c.get("documents_added", []), c.get("documents_removed", []),
-                                    c.get("passages_added", 0), c.get("passages_removed", 0),
-                                    c.get("documents"), c.get("passages")))
-        return out
+        return version_entries(self.store.history(check_corpus(corpus))[:limit], self.store.live_version(corpus))
 
     def audit(self, corpus: str | None = None, limit: int = 50) -> list[dict]:
         return self.store.audit_log(corpus, limit)
@@ -176,11 +165,11 @@ class ContentManager:
             refuse_duplicate(live, doc, corpus)
             passages = self._split(doc, ProgressCounter(on_progress, 1))
             sha = _sha(original)
-            sources = {**(live.sources if live else {}),
-                       doc.name: Source(ADDED, kind, sha, actor, time.time())}
-            report = self._publish(corpus, actor, "add", live, [*(live.documents if live else []), doc],
-                                   [*(live.passages if live else []), *passages], sources,
-                                   live.excluded if live else frozenset(), started, originals={sha: original})
+            changes = {"documents_added": [doc.name], "documents_removed": [],
+                       "passages_added": len(passages), "passages_removed": 0}
+            report = self._on_live(corpus, actor, "add", live, changes, started,
+                                   adding=(doc, passages, Source(ADDED, kind, sha, actor, time.time())),
+                                   originals={sha: original})
         audit.result = report.summary()
         return report
 
@@ -195,17 +184,15 @@ class ContentManager:
                     raise ContentError(f"corpus {corpus} has no documents yet")
                 doc = live.document(document)
                 if doc is None:
-                    names = ", ".join(d.name for d in live.documents)
+                    names = ", ".join(d.name for d in live.documents.labelled())
                     raise ContentError(f"corpus {corpus} has no document {document!r}; it has: {names}")
                 if len(live.documents) == 1:
                     raise ContentError(f"{document} is the only document of corpus {corpus}: "
                                        "add another before removing it")
                 excluded = live.excluded | {doc.name} if live.source(doc.name).origin == CONFIGURED else live.excluded
-                sources = {n: s for n, s in live.sources.items() if n != doc.name}
-                report = self._publish(corpus, actor, "remove", live,
-                                       [d for d in live.documents if d.name != doc.name],
-                                       [p for p in live.passages if p.document != doc.name],
-                                       sources, excluded, started)
+                changes = {"documents_added": [], "documents_removed": [doc.name], "passages_added": 0}
+                report = self._on_live(corpus, actor, "remove", live, changes, started, without=doc.name,
+                                       excluded=excluded)
             audit.result = report.summary()
             return report
 
@@ -291,17 +278,19 @@ class ContentManager:
         with self._audited(corpus, actor, "rollback", f"to version {number}") as audit:
             with self._locked(corpus, audit, on_wait, wait_timeout):
                 started = time.perf_counter()
-                live = self.store.load(corpus)
-                target = self.store.load(corpus, number) if isinstance(number, int) else None
+                live = open_version(self.store, corpus)
+                target = open_version(self.store, corpus, number) if isinstance(number, int) else None
                 if target is None:
                     kept = sorted(v.number for v in self.store.history(corpus))
                     raise ContentError(f"corpus {corpus} has no version {number!r}"
                                        + (f"; its versions are {version_ranges(kept)}" if kept else ""))
                 if live is not None and live.version.id == target.version.id:
                     raise ContentError(f"version {number} is already the live version of corpus {corpus}")
-                report = self._publish(corpus, actor, f"rollback to {number}", live, target.documents,
-                                       target.passages, target.sources, target.excluded, started,
-                                       extra={"rollback_to": number})
+                count = ChangeCount(live)
+                for doc in target.documents:
+                    count.add(doc, target.passages.of_document(doc.name))
+                report = self._on_live(corpus, actor, f"rollback to {number}", target,
+                                       {**count.result(), "rollback_to": number}, started, excluded=target.excluded)
             audit.result = report.summary()
             return report
 
@@ -345,15 +334,27 @@ class ContentManager:
             counter.document_done(len(passages))
         return passages
 
-    def _publish(self, corpus, actor, action, previous: Snapshot | None, documents: list[Document],
-                 passages: list[Passage], sources: dict[str, Source], excluded: frozenset[str],
-                 started: float, originals: dict[str, bytes] | None = None,
-                 extra: dict | None = None) -> ChangeReport:
-        changes = {**diff(previous, documents, passages), "documents": len(documents),
-                   "passages": len(passages), **(extra or {})}
-        version = self.store.publish(corpus, documents, passages, actor, action, changes,
-                                     sources=sources, excluded=excluded, originals=originals)
-        return self._report(corpus, action, version.number, changes, started)
+    def _on_live(self, corpus, actor, action: str, live: Snapshot | None, changes: dict, started: float, *,
+                 without: str | None = None, adding: tuple | None = None, excluded: frozenset[str] | None = None,
+                 originals: dict[str, bytes] | None = None) -> ChangeReport:
+        """A new version made of the live one, copied in the store (but the document `without`),
+        and `adding` (a document, its passages and its source) after it: an addition to an
+        archive reads none of the archive's texts; the index is built again from the staged rows."""
+        staging = self.store.staging(corpus)
+        try:
+            if live is not None:
+                staging.copy(live.version.id, without)
+            if adding is not None:
+                staging.add(*adding)
+            counts = {"passages_removed": len(live.passages) - staging.passages if live and without else 0,
+                      **changes, "documents": staging.documents, "passages": staging.passages}
+            if excluded is None:
+                excluded = live.excluded if live else frozenset()
+            version = staging.publish(actor, action, counts, excluded, originals)
+        except BaseException:
+            staging.discard()
+            raise
+        return self._report(corpus, action, version.number, counts, started)
 
     def _report(self, corpus: str, action: str, number: int, changes: dict, started: float) -> ChangeReport:
         """What a published change did; old versions pruned as the retention setting says."""
@@ -366,9 +367,9 @@ class ContentManager:
 
     def _live_or_seed(self, corpus: str, actor: str, started: float) -> Snapshot | None:
         """The live version; a corpus without one is first created from the default content."""
-        live = self.store.load(corpus)
+        live = open_version(self.store, corpus)  # read on demand: an archive is never loaded whole
         if live is None and self._seed(corpus, actor, started) is not None:
-            live = self.store.load(corpus)
+            live = open_version(self.store, corpus)
         return live
 
     def _seed(self, corpus: str, actor: str, started: float) -> tuple[Snapshot | None, ChangeReport] | None:
@@ -377,10 +378,12 @@ class ContentManager:
         default = self.settings.corpus
         if corpus != default and not self.settings.copy_default_content:
             return None
-        model = self.store.load(default) if corpus != default else None
+        model = open_version(self.store, default) if corpus != default else None
         if model is not None:
-            report = self._publish(corpus, actor, f"create from {default} v{model.version.number}", None,
-                                   model.documents, model.passages, model.sources, model.excluded, started)
+            copied = {"documents_added": [d.name for d in model.documents.labelled()], "documents_removed": [],
+                      "passages_added": len(model.passages), "passages_removed": 0}
+            report = self._on_live(corpus, actor, f"create from {default} v{model.version.number}", model, copied,
+                                   started, excluded=model.excluded)
             return model, report
         try:
             files = source_files(list(self.settings.content))

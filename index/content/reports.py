@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from index.store.snapshots import Snapshot, Version
+
 Progress = Callable[[int, int, int], None]  # documents done, documents in all, passages done
 Waiting = Callable[[str], None]
 
@@ -94,3 +96,23 @@ def version_ranges(numbers: list[int]) -> str:
         else:
             runs.append([n, n])
     return ", ".join(f"{a}" if a == b else f"{a}-{b}" for a, b in runs)
+
+
+def document_entries(live: Snapshot | None) -> list[DocumentEntry]:
+    """The live version's documents, as `list` shows them (counted in the store: no text is read)."""
+    if live is None:
+        return []
+    return [DocumentEntry(name, title, live.source(name).origin, passages, chars, source,
+                          live.source(name).added_by, live.source(name).added_at)
+            for name, title, source, chars, passages in live.documents.entries()]
+
+
+def version_entries(versions: list[Version], live: Version | None) -> list[VersionEntry]:
+    out = []
+    for v in versions:
+        c = v.changes
+        out.append(VersionEntry(v.number, v.created_at, v.author, v.action, live is not None and v.id == live.id,
+                                c.get("documents_added", []), c.get("documents_removed", []),
+                                c.get("passages_added", 0), c.get("passages_removed", 0),
+                                c.get("documents"), c.get("passages")))
+    return out

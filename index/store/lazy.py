@@ -165,11 +165,17 @@ class StoredDocuments(_Kept):
         return document
 
 
-def open_version(store: Store, corpus: str) -> Snapshot | None:
-    """The corpus's live version with its documents and passages read on demand; None if it has none."""
+def open_version(store: Store, corpus: str, number: int | None = None) -> Snapshot | None:
+    """The corpus's live version (or version `number`) with its documents and passages read on
+    demand; None if it has none."""
     conn = store.reader()
-    row = conn.execute("SELECT v.* FROM live l JOIN versions v ON v.id = l.version_id WHERE l.corpus = ?",
-                       (corpus,)).fetchone() if has_table(conn) else None
+    if not has_table(conn):
+        row = None
+    elif number is None:
+        row = conn.execute("SELECT v.* FROM live l JOIN versions v ON v.id = l.version_id WHERE l.corpus = ?",
+                           (corpus,)).fetchone()
+    else:
+        row = conn.execute("SELECT * FROM versions WHERE corpus = ? AND number = ?", (corpus, number)).fetchone()
     if row is None:
         conn.close()
         return None

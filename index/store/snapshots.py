@@ -101,9 +101,14 @@ class ContentDigest:
         self._hash = hashlib.sha256()
 
     def add(self, doc: Document, passages: list[Passage]) -> None:
-        self._hash.update(f"{doc.name}\0{text_hash(doc.text)}\0{doc.title}\0".encode())
-        for p in passages:
-            self._hash.update(f"{p.document}\0{p.start}\0{p.end}\0{p.section}\0".encode())
+        self.add_rows(doc.name, text_hash(doc.text), doc.title,
+                      [(p.document, p.start, p.end, p.section) for p in passages])
+
+    def add_rows(self, name: str, sha: str, title: str | None, passages: list[tuple]) -> None:
+        """A document as the store keeps it: its text's hash, and its passages' (document, start, end, section)."""
+        self._hash.update(f"{name}\0{sha}\0{title}\0".encode())
+        for document, start, end, section in passages:
+            self._hash.update(f"{document}\0{start}\0{end}\0{section}\0".encode())
 
     def hexdigest(self) -> str:
         return self._hash.hexdigest()

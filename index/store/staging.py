@@ -51,6 +51,44 @@ class Staging:
         self.documents += 1
         self.passages += len(passages)
 
+    def copy(self, version_id: int, without: str | None = None) -> None:
+        """Stage every document of a stored version but `without`, with its passages, in the
+        store itself: an addition to an archive reads none of its texts."""
+        first_document, first_passage = self.documents, self.passages
+        with self._writing() as conn:
+            conn.create_function("kind_of", 1, kind_of)  # sources of versions from before they were recorded
+            conn.execute(
+                "INSERT INTO staged_documents SELECT ?, ? + ROW_NUMBER() OVER (ORDER BY d.position) - 1, d.name, "
+                "d.sha256, d.title, d.byline, d.date, d.source, d.blocks, COALESCE(s.origin, ?), "
+                "COALESCE(s.kind, kind_of(d.name)), s.original, s.added_by, s.added_at, ? FROM documents d "
+                "LEFT JOIN sources s ON s.version_id = d.version_id AND s.name = d.name "
+                "WHERE d.version_id = ? AND d.name IS NOT ?",
+                (self.build, first_document, CONFIGURED, self.started, version_id, without))
+            conn.execute(
+                "INSERT INTO staged_passages SELECT ?, ? + ROW_NUMBER() OVER (ORDER BY position) - 1, document, "
+                'section, paragraph, start, "end", sentences FROM passages WHERE version_id = ? AND document IS NOT ?',
+                (self.build, first_passage, version_id, without))
+            self.documents += conn.execute("SELECT COUNT(*) FROM staged_documents WHERE build = ?",
+                                           (self.build,)).fetchone()[0] - first_document
+            self.passages += conn.execute("SELECT COUNT(*) FROM staged_passages WHERE build = ?",
+                                          (self.build,)).fetchone()[0] - first_passage
+        self._digest_copied(first_document, first_passage)
+
+    def _digest_copied(self, first_document: int, first_passage: int) -> None:
+        """The copied documents into the content digest, read back in order (no text)."""
+        with self.store.connect() as conn:
+            passages = conn.execute('SELECT document, start, "end", section FROM staged_passages '
+                                    "WHERE build = ? AND position >= ? ORDER BY position", (self.build, first_passage))
+            pending = passages.fetchone()
+            for name, sha, title in conn.execute("SELECT name, sha256, title FROM staged_documents "
+                                                 "WHERE build = ? AND position >= ? ORDER BY position",
+                                                 (self.build, first_document)).fetchall():
+                rows = []
+                while pending is not None and pending[0] == name:
+                    rows.append(pending)
+                    pending = passages.fetchone()
+                self.digest.add_rows(name, sha, title, rows)
+
     def staged_passages(self) -> Iterator[Passage]:
         """The staged passages in order, read back from the store a batch at a time; each
         document's text is read once (its passages are consecutive)."""

@@ -50,3 +50,22 @@ def test_a_discarded_build_leaves_nothing_staged(tmp_path):
     stage_all(store, "harbour", made_up(copies=2)).discard()
     with sqlite3.connect(store.path) as conn:
         assert conn.execute(COUNTS).fetchone() == (0, 0)
+
+
+def test_a_version_copied_in_the_store_is_the_same_content(tmp_path):
+    """What add, remove, rollback and a new server's copy build on: the rows copied by SQL hash to
+    the content digest of the version they come from, and leaving a document out leaves its passages."""
+    store = Store(tmp_path / "index.sqlite3")
+    documents = made_up(copies=3)
+    version = store.publish("harbour", documents, [p for d in documents for p in split_passages(d)], "test", "build")
+    copied = store.staging("copy")
+    copied.copy(version.id)
+    assert copied.digest.hexdigest() == version.content
+    assert (copied.documents, copied.passages) == (3, len(store.load("harbour").passages))
+    copied.publish("test", "copy", {}, frozenset())
+    assert [p.text for p in store.load("copy").passages] == [p.text for p in store.load("harbour").passages]
+    fewer = store.staging("fewer")
+    fewer.copy(version.id, without="news-1.txt")
+    fewer.publish("test", "copy", {}, frozenset())
+    assert [d.name for d in store.load("fewer").documents] == ["news-0.txt", "news-2.txt"]
+    assert all(p.document != "news-1.txt" for p in store.load("fewer").passages)
