@@ -6,8 +6,8 @@ paragraphs in another order, its numbers shifted and its names traded with anoth
 so that no two copies index alike. For each size, in a process of its own: the build time
 (`python -m index build` on the generated files), the index's size on disk, the load (the first
 question's wait, before any question), p50 and p99 per question with the rules alone and with
-the reader (a hundred questions made of the words of passages drawn at random), and resident
-memory. Plain rank-bm25 over the same passages runs at 10k and 100k
+the reader (a hundred questions made of the words of passages drawn at random), resident
+memory, and the time and memory of adding one more article. Plain rank-bm25 over the same passages runs at 10k and 100k
 as the baseline of the same run (its build, p50 per question, memory).
 
 Targets at 1M passages: p50 under 20 ms, p99 under 100 ms, load under 2 s, resident memory
@@ -132,7 +132,20 @@ def run_size(size: int) -> dict:
         figures["resident MB added by loading and asking"] = round(resident_mb() - before)
         if size <= BASELINE_UP_TO:
             figures["plain rank-bm25"] = baseline(loaded.passages)
+        figures["adding one article: s, peak resident MB"] = add_one(env, Path(tmp))
         return figures
+
+
+def add_one(env: dict, folder: Path) -> list[float]:
+    """`python -m index add` of one more article: the archive is copied in the store and indexed again."""
+    article = folder / "late-news.txt"
+    article.write_text("Late news\n\nThe harbour of Vell was dredged by a Dutch crew in the winter.\n")
+    measure = ("import resource, sys; from index.cli import main; code = main(sys.argv[1:]); "
+               "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(code)")
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", measure, "add", str(article)], cwd=ROOT, env=env, check=True,
+                          capture_output=True, text=True)
+    return [round(time.perf_counter() - started, 1), round(int(done.stderr.strip().splitlines()[-1]) / 1000)]
 
 
 def questions(passages, seed: int) -> list[str]:

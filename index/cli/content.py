@@ -180,15 +180,11 @@ def run_add(args) -> int:
         raise ReadError("give files to add, or --url URL")
     engine, manager = _open(args)
     actor = _actor(args)
-    for path in args.files:
+    if args.files:  # all of them in one version, read one at a time
+        label = f"adding {args.files[0].name}" if len(args.files) == 1 else f"adding {len(args.files)} files"
+        progress = ProgressDisplay(label=label)
         try:
-            data = path.read_bytes()
-        except OSError as exc:
-            raise ReadError(f"{path}: cannot read: {exc.strerror or exc}") from None
-        progress = ProgressDisplay(label=f"adding {path.name}")
-        try:
-            report = manager.add_file(engine.corpus, actor, path.name, data, on_progress=progress, on_wait=on_wait,
-                                      limit=engine.settings.max_document_bytes)
+            report = manager.add_files(engine.corpus, actor, list(args.files), on_progress=progress, on_wait=on_wait)
         finally:
             progress.close()
         _report(report, engine.store.path)

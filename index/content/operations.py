@@ -20,13 +20,13 @@ returned ChangeReport; `on_progress(documents_done, documents_total, passages_do
 """
 from __future__ import annotations
 
-import hashlib
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
 from index.content.audit import Audit
+from index.content.building import VersionBuilding, original_hash
 from index.content.locking import change_lock
 from index.content.reports import (
     ChangeReport,
@@ -50,24 +50,18 @@ from index.content.validation import (
 from index.errors import ContentError
 from index.ingest.documents import Document, ReadError
 from index.ingest.fetching import Fetched, fetch
-from index.ingest.passages import Passage, split_in_batches
-from index.ingest.reading import SUFFIXES, read_bytes, read_path
+from index.ingest.reading import read_bytes
 from index.settings import IndexSettings
 from index.store.lazy import open_version
 from index.store.snapshots import ChangeCount
 from index.store.sqlite import ADDED, CONFIGURED, Snapshot, Source, Store
-from index.store.staging import Staging
 
 Fetcher = Callable[..., Fetched]
 
 
-def _sha(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
-
-
 # -- the operations ------------------------------------------------------------------------------
 
-class ContentManager:
+class ContentManager(VersionBuilding):
     """Content operations on the corpora of one store. Every change method takes the corpus,
     the actor (who asked: "discord:<user id> (<name>)", "cli:<user>") and the change's own
     arguments, and returns a ChangeReport or raises (ContentError, ReadError, FetchError)."""
@@ -130,6 +124,23 @@ class ContentManager:
             doc = read_bytes(data, name, kind, source=f"{name}, added by {actor}")
             return self._add(corpus, actor, doc, kind, data, audit, on_progress, on_wait, wait_timeout)
 
+    def add_files(self, corpus: str, actor: str, paths: list[Path], *, on_progress: Progress | None = None,
+                  on_wait: Waiting | None = None, wait_timeout: float | None = None) -> ChangeReport:
+        """Add local files as new documents, all in one version; each is read, split and staged in
+        turn, so that a folder of any size is added in the memory of one file. Every name and size
+        is checked first (VERBATIM_MAX_DOCUMENT_BYTES); any failure changes nothing."""
+        detail = f"{len(paths)} files: " + ", ".join(p.name for p in paths[:5]) + (", …" if len(paths) > 5 else "")
+        with self._audited(corpus, actor, "add", detail) as audit:
+            kinds = {path: check_filename(path.name)[1] for path in paths}
+            self._check_sizes(paths)
+            with self._locked(corpus, audit, on_wait, wait_timeout):
+                started = time.perf_counter()
+                live = self._live_or_seed(corpus, actor, started)
+                files = self._read_added(corpus, actor, live, kinds, ProgressCounter(on_progress, len(paths)))
+                report = self._on_live(corpus, actor, "add", live, started, adding=files)
+            audit.result = report.summary()
+            return report
+
     def add_url(self, corpus: str, actor: str, url: str, *, on_progress: Progress | None = None,
                 on_wait: Waiting | None = None, wait_timeout: float | None = None) -> ChangeReport:
         """Fetch a page (when the settings allow it) and add its main text as a new document."""
@@ -164,12 +175,8 @@ class ContentManager:
             live = self._live_or_seed(corpus, actor, started)
             refuse_duplicate(live, doc, corpus)
             passages = self._split(doc, ProgressCounter(on_progress, 1))
-            sha = _sha(original)
-            changes = {"documents_added": [doc.name], "documents_removed": [],
-                       "passages_added": len(passages), "passages_removed": 0}
-            report = self._on_live(corpus, actor, "add", live, changes, started,
-                                   adding=(doc, passages, Source(ADDED, kind, sha, actor, time.time())),
-                                   originals={sha: original})
+            source = Source(ADDED, kind, original_hash(original), actor, time.time())
+            report = self._on_live(corpus, actor, "add", live, started, adding=[(doc, passages, source, original)])
         audit.result = report.summary()
         return report
 
@@ -190,9 +197,7 @@ class ContentManager:
                     raise ContentError(f"{document} is the only document of corpus {corpus}: "
                                        "add another before removing it")
                 excluded = live.excluded | {doc.name} if live.source(doc.name).origin == CONFIGURED else live.excluded
-                changes = {"documents_added": [], "documents_removed": [doc.name], "passages_added": 0}
-                report = self._on_live(corpus, actor, "remove", live, changes, started, without=doc.name,
-                                       excluded=excluded)
+                report = self._on_live(corpus, actor, "remove", live, started, without=doc.name, excluded=excluded)
             audit.result = report.summary()
             return report
 
@@ -217,61 +222,6 @@ class ContentManager:
         for path in files:
             check_size(str(path), path.stat().st_size, self.settings.max_document_bytes, "VERBATIM_MAX_DOCUMENT_BYTES")
 
-    def _rebuild(self, corpus, actor, action: str, live: Snapshot | None, files: list[Path], on_progress,
-                 started: float) -> ChangeReport:
-        """A new version from the files and the documents added by hand, streamed: each document
-        is staged in the store as soon as it is split (store/staging.py), so that an archive of
-        any size is built in the memory of one document and one part of its index."""
-        excluded = live.excluded if live else frozenset()
-        added = [n for n, s in live.sources.items() if s.origin == ADDED] if live else []
-        notes = [f"{f.name}: kept the copy added by hand, not the content file" for f in files if f.name in added]
-        files = [f for f in files if f.name not in excluded and f.name not in added]
-        if not files and not added:
-            raise ReadError("no documents to index: the content files are missing or all removed, "
-                            "and none was added by hand")
-        counter = ProgressCounter(on_progress, len(files) + len(added))
-        staging, changes, sources = self.store.staging(corpus), ChangeCount(live), {}
-        try:
-            for path in files:
-                sources[path.name] = Source(CONFIGURED, SUFFIXES[path.suffix.lower()])
-                self._stage(staging, changes, read_path(path), sources[path.name], counter)
-            for name in added:
-                sources[name] = live.source(name)
-                self._stage(staging, changes, self._reread(live.document(name), sources[name], notes),
-                            sources[name], counter)
-            if live is not None and staging.digest.hexdigest() == live.version.content and \
-                    _kinds(sources) == _kinds(live.sources):
-                staging.discard()
-                return ChangeReport(corpus, action, live.version.number, staging.documents, staging.passages,
-                                    seconds=time.perf_counter() - started, unchanged=True,
-                                    notes=[*notes, f"nothing changed: version {live.version.number} stays live"])
-            counts = {**changes.result(), "documents": staging.documents, "passages": staging.passages}
-            version = staging.publish(actor, action, counts, excluded)
-        except BaseException:
-            staging.discard()
-            raise
-        report = self._report(corpus, action, version.number, counts, started)
-        report.notes = notes
-        return report
-
-    def _stage(self, staging: Staging, changes: ChangeCount, doc: Document, source: Source,
-               counter: ProgressCounter) -> None:
-        passages = self._split(doc, counter)
-        staging.add(doc, passages, source)
-        changes.add(doc, passages)
-
-    def _reread(self, doc: Document, source: Source, notes: list[str]) -> Document:
-        """A hand-added document read again from its original bytes (the readers may have improved);
-        the stored copy when they cannot be read, so nothing is ever dropped by a rebuild."""
-        data = self.store.original(source.original) if source.original else None
-        if data is None:
-            return doc
-        try:
-            return read_bytes(data, doc.name, source.kind, source=doc.source)
-        except ReadError as exc:
-            notes.append(f"{doc.name}: kept as it was ({exc})")
-            return doc
-
     def rollback(self, corpus: str, actor: str, number: int, *, on_wait: Waiting | None = None,
                  wait_timeout: float | None = None) -> ChangeReport:
         """Make an older version live again, as a new version (history only ever grows)."""
@@ -289,8 +239,8 @@ class ContentManager:
                 count = ChangeCount(live)
                 for doc in target.documents:
                     count.add(doc, target.passages.of_document(doc.name))
-                report = self._on_live(corpus, actor, f"rollback to {number}", target,
-                                       {**count.result(), "rollback_to": number}, started, excluded=target.excluded)
+                report = self._on_live(corpus, actor, f"rollback to {number}", target, started,
+                                       changes={**count.result(), "rollback_to": number}, excluded=target.excluded)
             audit.result = report.summary()
             return report
 
@@ -327,44 +277,6 @@ class ContentManager:
             audit.started()
             yield
 
-    def _split(self, doc: Document, counter: ProgressCounter | None = None) -> list[Passage]:
-        passages = split_in_batches(doc, self.settings.max_passage_chars,
-                                    counter.passages_so_far if counter is not None else None)
-        if counter is not None:
-            counter.document_done(len(passages))
-        return passages
-
-    def _on_live(self, corpus, actor, action: str, live: Snapshot | None, changes: dict, started: float, *,
-                 without: str | None = None, adding: tuple | None = None, excluded: frozenset[str] | None = None,
-                 originals: dict[str, bytes] | None = None) -> ChangeReport:
-        """A new version made of the live one, copied in the store (but the document `without`),
-        and `adding` (a document, its passages and its source) after it: an addition to an
-        archive reads none of the archive's texts; the index is built again from the staged rows."""
-        staging = self.store.staging(corpus)
-        try:
-            if live is not None:
-                staging.copy(live.version.id, without)
-            if adding is not None:
-                staging.add(*adding)
-            counts = {"passages_removed": len(live.passages) - staging.passages if live and without else 0,
-                      **changes, "documents": staging.documents, "passages": staging.passages}
-            if excluded is None:
-                excluded = live.excluded if live else frozenset()
-            version = staging.publish(actor, action, counts, excluded, originals)
-        except BaseException:
-            staging.discard()
-            raise
-        return self._report(corpus, action, version.number, counts, started)
-
-    def _report(self, corpus: str, action: str, number: int, changes: dict, started: float) -> ChangeReport:
-        """What a published change did; old versions pruned as the retention setting says."""
-        if self.settings.keep_versions:
-            self.store.prune(corpus, self.settings.keep_versions)
-        return ChangeReport(corpus, action, number, changes["documents"], changes["passages"],
-                            changes["documents_added"], changes["documents_removed"],
-                            changes["passages_added"], changes["passages_removed"],
-                            time.perf_counter() - started)
-
     def _live_or_seed(self, corpus: str, actor: str, started: float) -> Snapshot | None:
         """The live version; a corpus without one is first created from the default content."""
         live = open_version(self.store, corpus)  # read on demand: an archive is never loaded whole
@@ -380,10 +292,10 @@ class ContentManager:
             return None
         model = open_version(self.store, default) if corpus != default else None
         if model is not None:
-            copied = {"documents_added": [d.name for d in model.documents.labelled()], "documents_removed": [],
-                      "passages_added": len(model.passages), "passages_removed": 0}
-            report = self._on_live(corpus, actor, f"create from {default} v{model.version.number}", model, copied,
-                                   started, excluded=model.excluded)
+            copied = {"documents_added": [d.name for d in model.documents.labelled()],
+                      "passages_added": len(model.passages)}
+            report = self._on_live(corpus, actor, f"create from {default} v{model.version.number}", model, started,
+                                   changes=copied, excluded=model.excluded)
             return model, report
         try:
             files = source_files(list(self.settings.content))
@@ -392,7 +304,3 @@ class ContentManager:
         if not files:
             return None
         return None, self._rebuild(corpus, actor, "create from the content files", None, files, None, started)
-
-
-def _kinds(sources: dict[str, Source]) -> dict[str, tuple[str, str]]:
-    return {name: (s.origin, s.kind) for name, s in sources.items()}

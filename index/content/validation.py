@@ -10,7 +10,7 @@ from pathlib import Path, PurePosixPath, PureWindowsPath
 from index.errors import ContentError
 from index.ingest.documents import Document, ReadError
 from index.ingest.reading import SUFFIXES
-from index.store.snapshots import Snapshot
+from index.store.snapshots import Snapshot, text_hash
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".pdf", ".docx")  # the readers take a few more spellings
 MAX_NAME_CHARS = 150
@@ -83,11 +83,19 @@ def source_files(sources: list[Path]) -> list[Path]:
     return files
 
 
-def refuse_duplicate(live: Snapshot | None, doc: Document, corpus: str) -> None:
-    for other in live.documents if live else []:
-        if other.text == doc.text:
-            raise ContentError(f"{doc.name} is already in corpus {corpus}"
-                               + (" (same text)" if other.name == doc.name else f" as {other.name} (same text)"))
-        if other.name == doc.name:
-            raise ContentError(f"corpus {corpus} already has a document named {doc.name}: "
-                               "remove it first, or give the file another name")
+def refuse_duplicate(live: Snapshot | None, doc: Document, corpus: str, added: dict[str, str] | None = None) -> None:
+    """A document whose text or name the corpus has already (the live version's documents, read
+    in the store, then `added`: name -> text hash of those added in the same change) is refused."""
+    sha = text_hash(doc.text)
+    clash = live.documents.clashing(doc.name, sha) if live else None
+    if clash is None:
+        clash = next(((name, other == sha) for name, other in (added or {}).items()
+                      if other == sha or name == doc.name), None)
+    if clash is None:
+        return
+    name, same_text = clash
+    if same_text:
+        raise ContentError(f"{doc.name} is already in corpus {corpus}"
+                           + (" (same text)" if name == doc.name else f" as {name} (same text)"))
+    raise ContentError(f"corpus {corpus} already has a document named {doc.name}: "
+                       "remove it first, or give the file another name")

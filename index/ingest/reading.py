@@ -24,11 +24,15 @@ def read_path(path: Path) -> Document:
     if kind is None:
         raise ReadError(f"{path}: unsupported file type {path.suffix or '(none)'!r}; "
                         f"use one of {', '.join(sorted(SUFFIXES))}")
+    return read_bytes(read_file(path), name=path.name, kind=kind, source=str(path))
+
+
+def read_file(path: Path) -> bytes:
+    """A file's bytes; ReadError naming it when it cannot be read."""
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as exc:
         raise ReadError(f"{path}: cannot read: {exc.strerror or exc}") from exc
-    return read_bytes(data, name=path.name, kind=kind, source=str(path))
 
 
 def read_bytes(data: bytes, name: str, kind: str, source: str | None = None) -> Document:

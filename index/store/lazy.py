@@ -150,6 +150,11 @@ class StoredDocuments(_Kept):
                 "WHERE version_id = ?1 GROUP BY document) c ON c.document = d.name "
                 "WHERE d.version_id = ?1 ORDER BY d.position", (self._rows.version_id,)).fetchall()
 
+    def clashing(self, name: str, sha: str) -> tuple[str, bool] | None:
+        """The first document with this text (its hash) or this name: (its name, same text)."""
+        return self._rows.one("SELECT name, sha256 = ?2 FROM documents WHERE version_id = ?1 AND "
+                              "(sha256 = ?2 OR name = ?3) ORDER BY position LIMIT 1", sha, name)
+
     def named(self, name: str) -> Document | None:
         """The document of this name (by the primary key), kept with the ones read lately."""
         document = self._by_name.get(name)

@@ -233,8 +233,10 @@ class Store:
         staging = self.staging(corpus)
         try:
             for doc, its in by_document(documents, passages):
-                staging.add(doc, its, sources.get(doc.name))
-            return staging.publish(author, action, changes or {}, excluded, originals)
+                source = sources.get(doc.name)
+                original = (originals or {}).get(source.original) if source and source.original else None
+                staging.add(doc, its, source, original)
+            return staging.publish(author, action, changes or {}, excluded)
         except BaseException:
             staging.discard()
             raise
@@ -264,8 +266,8 @@ class Store:
                 drop_leftovers(conn)
                 conn.execute("DELETE FROM texts WHERE sha256 NOT IN (SELECT sha256 FROM documents "
                              "UNION SELECT sha256 FROM staged_documents)")  # a build under way keeps its texts
-                conn.execute("DELETE FROM originals WHERE sha256 NOT IN "
-                             "(SELECT original FROM sources WHERE original IS NOT NULL)")
+                conn.execute("DELETE FROM originals WHERE sha256 NOT IN (SELECT original FROM sources WHERE "
+                             "original IS NOT NULL UNION SELECT original FROM staged_documents WHERE original IS NOT NULL)")
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")

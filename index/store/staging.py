@@ -35,11 +35,15 @@ class Staging:
         self.digest = ContentDigest()
         self.started = time.time()
 
-    def add(self, doc: Document, passages: list[Passage], source: Source | None = None) -> None:
+    def add(self, doc: Document, passages: list[Passage], source: Source | None = None,
+            original: bytes | None = None) -> None:
+        """Stage a document; `original` is the bytes an ADDED source refers to (kept with it)."""
         source = source or Source(CONFIGURED, kind_of(doc.name))
         sha = text_hash(doc.text)
         with self._writing() as conn:
             conn.execute("INSERT OR IGNORE INTO texts VALUES (?, ?)", (sha, doc.text))
+            if original is not None:
+                conn.execute("INSERT OR IGNORE INTO originals VALUES (?, ?)", (source.original, original))
             conn.execute("INSERT INTO staged_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          (self.build, self.documents, doc.name, sha, doc.title, doc.byline, doc.date, doc.source,
                           json.dumps([[b.kind, b.start, b.end] for b in doc.blocks]), source.origin,
@@ -106,14 +110,11 @@ class Staging:
                     yield Passage(document, section, paragraph, start, end, text[start:end],
                                   tuple(tuple(s) for s in json.loads(sentences)))
 
-    def publish(self, author: str, action: str, changes: dict, excluded: frozenset[str],
-                originals: dict[str, bytes] | None = None) -> Version:
+    def publish(self, author: str, action: str, changes: dict, excluded: frozenset[str]) -> Version:
         """Index the staged passages, then make them the corpus's new live version, in one transaction."""
         changes = {"content": self.digest.hexdigest(), **changes}
         with indexed(self.store, changes["content"], SCHEME_PAIRS, self.staged_passages()), \
                 self._writing() as conn:
-            for sha, data in (originals or {}).items():
-                conn.execute("INSERT OR IGNORE INTO originals VALUES (?, ?)", (sha, data))
             number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE corpus = ?",
                                   (self.corpus,)).fetchone()[0]
             now = time.time()

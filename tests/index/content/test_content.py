@@ -88,6 +88,43 @@ def test_add_a_file_makes_a_new_version_answered_from(manager, settings):
     assert manager.store.original(live.source("rowing.txt").original) == SPORT.encode()
 
 
+def test_add_many_files_in_one_version_read_one_at_a_time(manager, settings, tmp_path):
+    folder = tmp_path / "more"
+    folder.mkdir()
+    paths = []
+    for i, town in enumerate(["Vell", "Orla", "Brask"]):
+        path = folder / f"{town.lower()}.txt"
+        path.write_text(f"{town}\n\nThe ferry to {town} carried {100 + i} passengers on its first crossing.\n")
+        paths.append(path)
+    shown = []
+    report = manager.add_files("default", "cli:op", paths, on_progress=lambda *a: shown.append(a))
+    assert (report.version, report.documents_added, report.passages_added) == (2, ["vell.txt", "orla.txt",
+                                                                                   "brask.txt"], 3)
+    assert shown[-1] == (3, 3, 3)  # progress a file at a time
+    assert names(manager) == ["harbour.txt", "orchard.md", "vell.txt", "orla.txt", "brask.txt"]
+    assert all(e.origin == ADDED for e in manager.documents("default")[2:])
+    assert "101 passengers" in Engine(manager.store, "default", settings).ask("How many took the ferry to Orla?").passages[0].text
+    # One bad file, or a file added twice, and nothing changes.
+    again = folder / "again.txt"
+    again.write_text((folder / "vell.txt").read_text())
+    new = folder / "new.txt"
+    new.write_text("New\n\nA new pier was built at Tummel.\n")
+    with pytest.raises(ContentError, match="already in corpus default as vell.txt"):
+        manager.add_files("default", "cli:op", [new, again])
+    empty = folder / "empty.txt"
+    empty.write_text("")
+    with pytest.raises(ReadError, match="empty"):
+        manager.add_files("default", "cli:op", [new, empty])
+    twice = folder / "sub"
+    twice.mkdir()
+    (twice / "new.txt").write_text("Other\n\nSomething else entirely happened in Orla.\n")
+    with pytest.raises(ContentError, match="already has a document named new.txt"):
+        manager.add_files("default", "cli:op", [new, twice / "new.txt"])
+    assert live_number(manager) == 2 and "new.txt" not in names(manager)
+    with manager.store.connect() as conn:  # nothing staged is left behind
+        assert conn.execute("SELECT COUNT(*) FROM staged_documents").fetchone()[0] == 0
+
+
 def test_add_html_keeps_the_article_text_not_the_page_furniture(manager):
     page = ("<html><body><nav>Home | Sport | Weather | Subscribe</nav><article><h1>Ferry timetable</h1>"
             "<p>Ferries to the islands will run to the summer timetable from next week, the operator "
