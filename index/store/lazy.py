@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import sqlite3
-import threading
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 
@@ -29,11 +28,10 @@ _DOCUMENT = ("SELECT d.name, t.text, d.title, d.byline, d.date, d.source, d.bloc
 
 
 class _Rows:
-    """One connection (Store.reader) shared by a version's sequences, a query at a time."""
+    """The file's reading connection (Store.reader), a query at a time under its lock."""
 
-    def __init__(self, conn: sqlite3.Connection, version_id: int):
-        self.conn, self.version_id = conn, version_id
-        self.lock = threading.RLock()
+    def __init__(self, reader, version_id: int):
+        self.conn, self.lock, self.version_id = reader.conn, reader.lock, version_id
 
     def one(self, query: str, *params) -> tuple | None:
         with self.lock:
@@ -173,7 +171,21 @@ class StoredDocuments(_Kept):
 def open_version(store: Store, corpus: str, number: int | None = None) -> Snapshot | None:
     """The corpus's live version (or version `number`) with its documents and passages read on
     demand; None if it has none."""
-    conn = store.reader()
+    reader = store.reader()
+    with reader.lock:
+        row = _version_row(reader.conn, corpus, number)
+    if row is None:
+        return None
+    version = version_of(row)
+    rows = _Rows(reader, version.id)
+    documents = rows.one("SELECT COUNT(*) FROM documents WHERE version_id = ?")[0]
+    passages = rows.one("SELECT COUNT(*) FROM passages WHERE version_id = ?")[0]
+    with reader.lock:
+        sources, excluded = store.sources(reader.conn, version.id)
+    return Snapshot(version, StoredDocuments(rows, documents), StoredPassages(rows, passages), sources, excluded)
+
+
+def _version_row(conn: sqlite3.Connection, corpus: str, number: int | None) -> tuple | None:
     if not has_table(conn):
         row = None
     elif number is None:
@@ -181,15 +193,7 @@ def open_version(store: Store, corpus: str, number: int | None = None) -> Snapsh
                            (corpus,)).fetchone()
     else:
         row = conn.execute("SELECT * FROM versions WHERE corpus = ? AND number = ?", (corpus, number)).fetchone()
-    if row is None:
-        conn.close()
-        return None
-    version = version_of(row)
-    rows = _Rows(conn, version.id)
-    documents = rows.one("SELECT COUNT(*) FROM documents WHERE version_id = ?")[0]
-    passages = rows.one("SELECT COUNT(*) FROM passages WHERE version_id = ?")[0]
-    sources, excluded = store.sources(conn, version.id)
-    return Snapshot(version, StoredDocuments(rows, documents), StoredPassages(rows, passages), sources, excluded)
+    return row
 
 
 def _passage(row: tuple) -> Passage:

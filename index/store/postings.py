@@ -13,7 +13,6 @@ A version from before indexes were kept, or a scheme no build wrote, is indexed 
 from __future__ import annotations
 
 import sqlite3
-import threading
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
@@ -156,9 +155,8 @@ class StoredPostings(Postings):
     """An index in the store, read a term at a time through one read-only connection of its own.
     Loading reads the passages' lengths only (4 bytes a passage)."""
 
-    def __init__(self, conn: sqlite3.Connection, key: str):
-        self._conn = conn  # Store.reader(): its own, for as long as this index is loaded
-        self._lock = threading.Lock()
+    def __init__(self, reader, key: str):
+        self._conn, self._lock = reader.conn, reader.lock  # Store.reader(): the file's, shared
         self.key = key
         rows = self._rows("SELECT lengths, sentences, sentence_terms FROM term_parts WHERE key = ? ORDER BY part",
                           (key,))
@@ -209,9 +207,6 @@ class StoredPostings(Postings):
 
     def word_counts(self) -> Counter:
         return Counter(dict(self._rows("SELECT word, count FROM words WHERE key = ?", (self.key,))))
-
-    def close(self) -> None:
-        self._conn.close()
 
 
 def _size(posting: Posting | None) -> int:

@@ -3,6 +3,7 @@ older file upgrades in place when it is next written."""
 from __future__ import annotations
 
 import sqlite3
+import uuid
 from pathlib import Path
 
 from index.errors import StoreError
@@ -151,6 +152,8 @@ CREATE TABLE IF NOT EXISTS excluded (
 def migrate(conn: sqlite3.Connection, path: Path) -> None:
     """Create what is missing; refuse a file written by a newer Verbatim."""
     conn.executescript(SCHEMA)
+    # The file's identity: a file replaced at the same path is another file (Store.reader).
+    conn.execute("INSERT OR IGNORE INTO meta VALUES ('file', ?)", (uuid.uuid4().hex,))
     row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
     if row is None:
         conn.execute("INSERT OR IGNORE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))

@@ -17,8 +17,10 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import time
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from index.errors import StoreError
@@ -41,6 +43,16 @@ from index.store.snapshots import (  # noqa: F401
     kind_of,
     text_hash,
 )
+
+
+@dataclass(frozen=True)
+class Reader:
+    conn: sqlite3.Connection
+    lock: threading.RLock
+
+
+_READERS: dict[tuple[str, str], Reader] = {}  # (path, the file's identity) -> the process's reading connection
+_READERS_LOCK = threading.Lock()
 
 
 class Store:
@@ -90,12 +102,26 @@ class Store:
         if (self.path.exists() and not os.access(self.path, os.W_OK)) or not os.access(folder, os.W_OK):
             raise self._read_only()
 
-    def reader(self) -> sqlite3.Connection:
-        """A lasting connection for reading (a loaded version's), for any thread: its owner serialises its use."""
-        try:
-            return self._open(write=False, shared=True)
-        except sqlite3.Error as exc:
-            raise self._explain(exc, write=False) from None
+    def reader(self) -> Reader:
+        """The process's one lasting connection for reading this file, shared by its loaded
+        versions (one connection, not one each: a thousand corpora must not exhaust the process's
+        file descriptors), usable from any thread under its lock. A file replaced at the same path
+        gets a connection of its own."""
+        with self.connect() as conn:
+            row = conn.execute("SELECT value FROM meta WHERE key = 'file'").fetchone() if has_table(conn, "meta") \
+                else None
+        key = (str(self.path.resolve()), row[0] if row else f"inode {self.path.stat().st_ino}")
+        with _READERS_LOCK:
+            found = _READERS.get(key)
+            if found is None:
+                try:
+                    found = Reader(self._open(write=False, shared=True), threading.RLock())
+                except sqlite3.Error as exc:
+                    raise self._explain(exc, write=False) from None
+                for other in [k for k in _READERS if k[0] == key[0]]:
+                    del _READERS[other]  # the file at this path was replaced
+                _READERS[key] = found
+            return found
 
     def _open(self, write: bool, shared: bool = False) -> sqlite3.Connection:
         if not write and not os.access(self.path, os.W_OK):

@@ -222,3 +222,23 @@ def test_threads_asking_one_loaded_version_get_what_one_thread_gets(tmp_path, mo
     with ThreadPoolExecutor(8) as pool:
         together = list(pool.map(lambda q: engine.ask(q).to_json(), questions))
     assert together == alone
+
+
+def test_loaded_versions_of_one_file_share_one_reading_connection(tmp_path):
+    """A thousand corpora loaded must not hold a thousand connections (file descriptors); a file
+    replaced at the same path is read afresh, never through the old file's connection."""
+    store = Store(tmp_path / "index.sqlite3")
+    publish(store, "a", made_up(copies=1))
+    publish(store, "b", made_up(copies=2))
+    settings = IndexSettings(_env_file=None, index_path=store.path, content=[CONTENT])
+    LOADED.clear()
+    a, b = Engine(store, "a", settings).current(), Engine(store, "b", settings).current()
+    assert a.retriever.postings._conn is b.retriever.postings._conn is store.reader().conn
+    store.path.unlink()
+    for suffix in ("-wal", "-shm"):
+        Path(f"{store.path}{suffix}").unlink(missing_ok=True)
+    replaced = Store(store.path)
+    publish(replaced, "a", [document("other.txt", ["The lighthouse of Orla was painted red by volunteers."])])
+    LOADED.clear()
+    assert replaced.reader().conn is not a.retriever.postings._conn
+    assert "lighthouse" in Engine(replaced, "a", settings).ask("Who painted the lighthouse?").passages[0].text
