@@ -30,7 +30,7 @@ class Version:
 
     @property
     def content(self) -> str:
-        """What the version holds, as one string: its content digest (content_digest), or for a
+        """What the version holds, as one string: its content digest (ContentDigest), or for a
         version published without one, its own id."""
         return self.changes.get("content") or f"version:{self.id}"
 
@@ -120,21 +120,6 @@ def by_document(documents: list[Document], passages: list[Passage]) -> list[tupl
     for p in passages:
         of[p.document].append(p)
     return [(d, of[d.name]) for d in documents]
-
-
-def diff(previous: Snapshot | None, documents: list[Document], passages: list[Passage]) -> dict:
-    """What a new version changes: documents and passages added and removed."""
-    count = ChangeCount(previous)
-    for doc, its in by_document(documents, passages):
-        count.add(doc, its)
-    return count.result()
-
-
-def content_digest(documents: list[Document], passages: list[Passage]) -> str:
-    digest = ContentDigest()
-    for doc, its in by_document(documents, passages):
-        digest.add(doc, its)
-    return digest.hexdigest()
 
 
 def text_hash(text: str) -> str:

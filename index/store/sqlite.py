@@ -39,7 +39,6 @@ from index.store.snapshots import (  # noqa: F401
     Source,
     Version,
     by_document,
-    diff,
     kind_of,
     text_hash,
 )
