@@ -6,9 +6,10 @@ should not win on scattered single words; a bonus goes to the share of the quest
 sentence holds, and a question's words rare in English count more. Both indexes hold the
 tokenizer's terms plus the pairs of adjacent terms ("secur forc"), which reward the question's
 phrases; the postings (index/retrieval/postings.py) find the candidates, so a question costs
-its own terms' postings, whatever the size of the corpus. Synonyms from data/synonyms.txt, and near forms of words the content lacks ("counil",
-"Indian"), close the gap between the question's words and the article's. Each step can be
-switched off (see `python -m index eval --ablate`).
+its own terms' postings, whatever the size of the corpus. Synonyms from data/synonyms.txt, and
+near forms of words the content lacks ("counil", "Indian"), close the gap between the
+question's words and the article's. Each step can be switched off (see `python -m index eval
+--ablate`).
 """
 from __future__ import annotations
 
@@ -81,7 +82,8 @@ class Retriever:
     every passage that holds one of them by BM25; the best `pool` of those are then scored in
     full: the passage's BM25 fused with its best sentence's, plus the share of the question that
     one sentence holds. A corpus of up to `pool` passages is thus ranked exactly as if every
-    passage were scored in full; a larger one reads only its candidates' texts.
+    passage were scored in full; a larger one reads only its candidates' texts, and its common
+    terms choose no candidates (_common).
 
     `sentences` gives each text's sentence spans (Passage.sentences); without them the texts
     are segmented here. `postings` is the texts' index when the store keeps one; without it the
