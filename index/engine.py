@@ -19,7 +19,6 @@ from index.errors import (
     EngineError,
     NotIndexedError,
     QuestionError,
-    ReaderUnavailableError,
 )
 from index.ingest.documents import Document
 from index.loading import LOADED, CacheStats
@@ -110,10 +109,7 @@ class Engine:
             self._live, self._stamp = live, stamp
         live = self._live
         key = (str(self.store.path), live.content, self._settings_key)
-        try:
-            return LOADED.get(key, self._load, self.settings.loaded_budget_mb, self.settings.loaded_idle_seconds)
-        except ReaderError as exc:
-            raise ReaderUnavailableError(str(exc)) from None
+        return LOADED.get(key, self._load, self.settings.loaded_budget_mb, self.settings.loaded_idle_seconds)
 
     def _load(self) -> LoadedVersion:
         snapshot = open_version(self.store, self.corpus)  # read on demand: loading costs no more for a big corpus

@@ -8,13 +8,12 @@ million-passage corpus loads in the time of a few queries.
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections import OrderedDict
 from collections.abc import Iterable, Iterator, Sequence
 
 from index.ingest.documents import Block, Document
 from index.ingest.passages import Passage
-from index.store.rows import has_table, rows_in, version_of
+from index.store.rows import find_version, rows_in
 from index.store.sqlite import Snapshot, Store
 
 KEPT = 4096  # passages, and a tenth as many documents, kept read between questions
@@ -36,6 +35,10 @@ class _Rows:
     def one(self, query: str, *params) -> tuple | None:
         with self.lock:
             return self.conn.execute(query, (self.version_id, *params)).fetchone()
+
+    def all(self, query: str, *params) -> list[tuple]:
+        with self.lock:
+            return self.conn.execute(query, (self.version_id, *params)).fetchall()
 
     def each(self, query: str, count: int, batch: int = 1000) -> Iterator[tuple]:
         """Every row by position (`query` takes the first and the last), a batch at a time so
@@ -105,11 +108,8 @@ class StoredPassages(_Kept):
 
     def sections(self) -> list[tuple[str, str]]:
         """(document, heading) of every section, in order, each once; read in the store."""
-        with self._rows.lock:
-            rows = self._rows.conn.execute(
-                "SELECT document, section FROM passages WHERE version_id = ? AND section IS NOT NULL "
-                "GROUP BY document, section ORDER BY MIN(position)", (self._rows.version_id,)).fetchall()
-        return [tuple(r) for r in rows]
+        return self._rows.all("SELECT document, section FROM passages WHERE version_id = ? AND section IS NOT NULL "
+                              "GROUP BY document, section ORDER BY MIN(position)")
 
     def of_document(self, name: str) -> list[Passage]:
         """The document's passages, in order (a build writes each document's passages together)."""
@@ -134,19 +134,20 @@ class StoredDocuments(_Kept):
 
     def labelled(self) -> list[Document]:
         """Every document's name and title, without its text (to find one by either)."""
-        with self._rows.lock:
-            rows = self._rows.conn.execute("SELECT name, title FROM documents WHERE version_id = ? ORDER BY position",
-                                           (self._rows.version_id,)).fetchall()
+        rows = self._rows.all("SELECT name, title FROM documents WHERE version_id = ? ORDER BY position")
         return [Document(name, "", title) for name, title in rows]
+
+    def hashes(self) -> list[tuple[str, str]]:
+        """(name, hash of its text) of every document, as the store keeps them: no text is read."""
+        return self._rows.all("SELECT name, sha256 FROM documents WHERE version_id = ? ORDER BY position")
 
     def entries(self) -> list[tuple[str, str | None, str | None, int, int]]:
         """(name, title, source, characters, passages) of every document, in order."""
-        with self._rows.lock:
-            return self._rows.conn.execute(
-                "SELECT d.name, d.title, d.source, length(t.text), COALESCE(c.n, 0) FROM documents d "
-                "JOIN texts t ON t.sha256 = d.sha256 LEFT JOIN (SELECT document, COUNT(*) AS n FROM passages "
-                "WHERE version_id = ?1 GROUP BY document) c ON c.document = d.name "
-                "WHERE d.version_id = ?1 ORDER BY d.position", (self._rows.version_id,)).fetchall()
+        return self._rows.all(
+            "SELECT d.name, d.title, d.source, length(t.text), COALESCE(c.n, 0) FROM documents d "
+            "JOIN texts t ON t.sha256 = d.sha256 LEFT JOIN (SELECT document, COUNT(*) AS n FROM passages "
+            "WHERE version_id = ?1 GROUP BY document) c ON c.document = d.name "
+            "WHERE d.version_id = ?1 ORDER BY d.position")
 
     def clashing(self, name: str, sha: str) -> tuple[str, bool] | None:
         """The first document with this text (its hash) or this name: (its name, same text)."""
@@ -173,27 +174,15 @@ def open_version(store: Store, corpus: str, number: int | None = None) -> Snapsh
     demand; None if it has none."""
     reader = store.reader()
     with reader.lock:
-        row = _version_row(reader.conn, corpus, number)
-    if row is None:
+        version = find_version(reader.conn, corpus, number)
+    if version is None:
         return None
-    version = version_of(row)
     rows = _Rows(reader, version.id)
     documents = rows.one("SELECT COUNT(*) FROM documents WHERE version_id = ?")[0]
     passages = rows.one("SELECT COUNT(*) FROM passages WHERE version_id = ?")[0]
     with reader.lock:
         sources, excluded = store.sources(reader.conn, version.id)
     return Snapshot(version, StoredDocuments(rows, documents), StoredPassages(rows, passages), sources, excluded)
-
-
-def _version_row(conn: sqlite3.Connection, corpus: str, number: int | None) -> tuple | None:
-    if not has_table(conn):
-        row = None
-    elif number is None:
-        row = conn.execute("SELECT v.* FROM live l JOIN versions v ON v.id = l.version_id WHERE l.corpus = ?",
-                           (corpus,)).fetchone()
-    else:
-        row = conn.execute("SELECT * FROM versions WHERE corpus = ? AND number = ?", (corpus, number)).fetchone()
-    return row
 
 
 def _passage(row: tuple) -> Passage:

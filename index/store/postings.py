@@ -152,7 +152,7 @@ def _drop_unused(conn: sqlite3.Connection) -> None:
 
 
 class StoredPostings(Postings):
-    """An index in the store, read a term at a time through one read-only connection of its own.
+    """An index in the store, read a term at a time through the file's shared reading connection.
     Loading reads the passages' lengths only (4 bytes a passage)."""
 
     def __init__(self, reader, key: str):

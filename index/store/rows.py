@@ -23,3 +23,15 @@ def has_table(conn: sqlite3.Connection, name: str = "live") -> bool:
 def version_of(row) -> Version:
     id_, corpus, number, created_at, author, action, changes = row
     return Version(id_, corpus, number, created_at, author, action, json.loads(changes))
+
+
+def find_version(conn: sqlite3.Connection, corpus: str, number: int | None = None) -> Version | None:
+    """The corpus's live version, or its version `number`; None when there is none (or no tables yet)."""
+    if not has_table(conn):
+        return None
+    if number is None:
+        row = conn.execute("SELECT v.* FROM live l JOIN versions v ON v.id = l.version_id WHERE l.corpus = ?",
+                           (corpus,)).fetchone()
+    else:
+        row = conn.execute("SELECT * FROM versions WHERE corpus = ? AND number = ?", (corpus, number)).fetchone()
+    return version_of(row) if row else None

@@ -74,7 +74,8 @@ class ChangeCount:
     documents and passages added and removed (passages compared by document and text)."""
 
     def __init__(self, previous: Snapshot | None):
-        self._old_docs = {(d.name, text_hash(d.text)) for d in previous.documents} if previous else set()
+        """`previous`: a version read on demand (store/lazy.py), whose texts' hashes the store keeps."""
+        self._old_docs = set(previous.documents.hashes()) if previous else set()
         self._old = Counter(hash((p.document, p.text)) for p in previous.passages) if previous else Counter()
         self._new_docs: set[tuple[str, str]] = set()
         self._new: Counter = Counter()

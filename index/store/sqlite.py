@@ -28,7 +28,7 @@ from index.ingest.documents import Block, Document
 from index.ingest.passages import Passage
 from index.store.postings import drop_unused
 from index.store.staging import Staging, drop_leftovers
-from index.store.rows import has_table, rows_in, version_of
+from index.store.rows import find_version, has_table, rows_in, version_of
 from index.store.schema import migrate
 from index.store.snapshots import (  # noqa: F401
     ADDED,
@@ -162,12 +162,7 @@ class Store:
         if not self.path.exists():
             return None
         with self.connect() as conn:
-            if not has_table(conn):
-                return None
-            row = conn.execute(
-                "SELECT v.* FROM live l JOIN versions v ON v.id = l.version_id WHERE l.corpus = ?",
-                (corpus,)).fetchone()
-        return version_of(row) if row else None
+            return find_version(conn, corpus)
 
     def history(self, corpus: str = DEFAULT_CORPUS) -> list[Version]:
         if not self.path.exists():
@@ -192,24 +187,16 @@ class Store:
         if not self.path.exists():
             return None
         with self.connect() as conn:
-            if not has_table(conn):
-                return None
             conn.execute("BEGIN")
             try:
-                return self._load(conn, corpus, number)
+                return self._load(conn, corpus, number)  # None without a version (or tables)
             finally:
                 conn.execute("COMMIT")
 
     def _load(self, conn, corpus: str, number: int | None) -> Snapshot | None:
-        if number is None:
-            row = conn.execute("SELECT v.* FROM live l JOIN versions v ON v.id = l.version_id "
-                               "WHERE l.corpus = ?", (corpus,)).fetchone()
-        else:
-            row = conn.execute("SELECT * FROM versions WHERE corpus = ? AND number = ?",
-                               (corpus, number)).fetchone()
-        if row is None:
+        version = find_version(conn, corpus, number)
+        if version is None:
             return None
-        version = version_of(row)
         documents = [
             Document(name=name, text=text, title=title, byline=byline, date=date, source=source,
                      blocks=[Block(*b) for b in json.loads(blocks)])
