@@ -32,7 +32,7 @@ from index.retrieval.postings import (
     index_parts,
     is_pair,
 )
-from index.store.rows import has_table, rows_in
+from index.store.rows import has_table, rows_in, transaction
 from index.text.tokens import DEFAULT_TOKENIZER
 
 POSTINGS_KEPT_BYTES = 32_000_000  # postings kept read between questions (a common word's are megabytes)
@@ -75,26 +75,15 @@ def indexed(store, content: str, scheme: str, passages: Iterable) -> Iterator[No
 
 
 def _write_index(conn: sqlite3.Connection, key: str, parts: Iterable[Part]) -> None:
-    with _transaction(conn):
+    with transaction(conn):
         for table in _TABLES:  # what a killed builder left
             conn.execute(f"DELETE FROM {table} WHERE key = ?", (key,))
         conn.execute("INSERT OR REPLACE INTO term_indexes VALUES (?, 0, ?)", (key, time.time()))
     for number, part in enumerate(parts):
-        with _transaction(conn):
+        with transaction(conn):
             _write_part(conn, key, number, part)
-    with _transaction(conn):
+    with transaction(conn):
         conn.execute("UPDATE term_indexes SET complete = 1 WHERE key = ?", (key,))
-
-
-@contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        yield
-        conn.execute("COMMIT")
-    except BaseException:
-        conn.execute("ROLLBACK")
-        raise
 
 
 def _write_part(conn: sqlite3.Connection, key: str, number: int, part: Part) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterator
+from contextlib import contextmanager
 
 from index.store.snapshots import Version
 
@@ -35,3 +36,16 @@ def find_version(conn: sqlite3.Connection, corpus: str, number: int | None = Non
     else:
         row = conn.execute("SELECT * FROM versions WHERE corpus = ? AND number = ?", (corpus, number)).fetchone()
     return version_of(row) if row else None
+
+
+@contextmanager
+def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+    """A write transaction on an autocommit connection: all of the block or, on any error or
+    interruption, none of it. IMMEDIATE: one writer at a time, the others wait on the lock."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise

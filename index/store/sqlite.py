@@ -28,7 +28,7 @@ from index.ingest.documents import Block, Document
 from index.ingest.passages import Passage
 from index.store.postings import drop_unused
 from index.store.staging import Staging, drop_leftovers
-from index.store.rows import find_version, has_table, rows_in, version_of
+from index.store.rows import find_version, has_table, rows_in, transaction, version_of
 from index.store.schema import migrate
 from index.store.snapshots import (  # noqa: F401
     ADDED,
@@ -265,25 +265,19 @@ class Store:
         versions deleted. In one transaction: a kill leaves all of it or none."""
         if keep < 1:
             raise ValueError("keep at least one version")
-        with self.connect(write=True) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                doomed = [row[0] for row in conn.execute(
-                    "SELECT id FROM versions WHERE corpus = ? AND id NOT IN (SELECT version_id FROM live) "
-                    "AND number <= (SELECT MAX(number) FROM versions WHERE corpus = ?) - ?", (corpus, corpus, keep))]
-                for table in ("documents", "passages", "sources", "excluded"):
-                    conn.executemany(f"DELETE FROM {table} WHERE version_id = ?", [(v,) for v in doomed])
-                conn.executemany("DELETE FROM versions WHERE id = ?", [(v,) for v in doomed])
-                drop_unused(conn, self.path)
-                drop_leftovers(conn)
-                conn.execute("DELETE FROM texts WHERE sha256 NOT IN (SELECT sha256 FROM documents "
-                             "UNION SELECT sha256 FROM staged_documents)")  # a build under way keeps its texts
-                conn.execute("DELETE FROM originals WHERE sha256 NOT IN (SELECT original FROM sources WHERE "
-                             "original IS NOT NULL UNION SELECT original FROM staged_documents WHERE original IS NOT NULL)")
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+        with self.connect(write=True) as conn, transaction(conn):
+            doomed = [row[0] for row in conn.execute(
+                "SELECT id FROM versions WHERE corpus = ? AND id NOT IN (SELECT version_id FROM live) "
+                "AND number <= (SELECT MAX(number) FROM versions WHERE corpus = ?) - ?", (corpus, corpus, keep))]
+            for table in ("documents", "passages", "sources", "excluded"):
+                conn.executemany(f"DELETE FROM {table} WHERE version_id = ?", [(v,) for v in doomed])
+            conn.executemany("DELETE FROM versions WHERE id = ?", [(v,) for v in doomed])
+            drop_unused(conn, self.path)
+            drop_leftovers(conn)
+            conn.execute("DELETE FROM texts WHERE sha256 NOT IN (SELECT sha256 FROM documents "
+                         "UNION SELECT sha256 FROM staged_documents)")  # a build under way keeps its texts
+            conn.execute("DELETE FROM originals WHERE sha256 NOT IN (SELECT original FROM sources WHERE "
+                         "original IS NOT NULL UNION SELECT original FROM staged_documents WHERE original IS NOT NULL)")
         return len(doomed)
 
     def vacuum(self) -> None:

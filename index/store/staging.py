@@ -19,6 +19,7 @@ from index.ingest.documents import Document
 from index.ingest.passages import Passage
 from index.retrieval.postings import SCHEME_PAIRS
 from index.store.postings import indexed
+from index.store.rows import transaction
 from index.store.snapshots import CONFIGURED, ContentDigest, Source, Version, kind_of, text_hash
 
 READ_BACK = 2_000  # staged passages read back at a time to be indexed
@@ -144,14 +145,8 @@ class Staging:
 
     @contextmanager
     def _writing(self):
-        with self.store.connect(write=True) as conn:
-            conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
+        with self.store.connect(write=True) as conn, transaction(conn):
+            yield conn
 
 
 def _delete(conn, build: str) -> None:
