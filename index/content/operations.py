@@ -237,8 +237,7 @@ class ContentManager(VersionBuilding):
                 if live is not None and live.version.id == target.version.id:
                     raise ContentError(f"version {number} is already the live version of corpus {corpus}")
                 count = ChangeCount(live)
-                for doc in target.documents:
-                    count.add(doc, target.passages.of_document(doc.name))
+                count.add_version(target)
                 report = self._on_live(corpus, actor, f"rollback to {number}", target, started,
                                        changes={**count.result(), "rollback_to": number}, excluded=target.excluded)
             audit.result = report.summary()

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Iterator, Sequence
 
 from index.ingest.documents import Block, Document
 from index.ingest.passages import Passage
-from index.store.rows import find_version, rows_in
+from index.store.rows import find_version, passages_in_order, rows_in
 from index.store.sqlite import Snapshot, Store
 
 KEPT = 4096  # passages, and a tenth as many documents, kept read between questions
@@ -37,16 +37,17 @@ class _Rows:
             return self.conn.execute(query, (self.version_id, *params)).fetchone()
 
     def all(self, query: str, *params) -> list[tuple]:
+        return self.fetch(query, (self.version_id, *params))
+
+    def fetch(self, query: str, params: tuple) -> list[tuple]:
         with self.lock:
-            return self.conn.execute(query, (self.version_id, *params)).fetchall()
+            return self.conn.execute(query, params).fetchall()
 
     def each(self, query: str, count: int, batch: int = 1000) -> Iterator[tuple]:
         """Every row by position (`query` takes the first and the last), a batch at a time so
         that iterating holds little in memory."""
         for first in range(0, count, batch):
-            with self.lock:
-                rows = self.conn.execute(query, (self.version_id, first, first + batch - 1)).fetchall()
-            yield from rows
+            yield from self.fetch(query, (self.version_id, first, first + batch - 1))
 
 
 class _Kept(Sequence):
@@ -97,14 +98,7 @@ class StoredPassages(_Kept):
             self._keep(position, _passage(tuple(row)))
 
     def __iter__(self) -> Iterator[Passage]:
-        """Every passage in order; each document's text is read once (its passages are consecutive)."""
-        name = text = None
-        for row in self._rows.each('SELECT document, section, paragraph, start, "end", sentences FROM passages '
-                                   "WHERE version_id = ? AND position BETWEEN ? AND ? ORDER BY position", self._count):
-            if row[0] != name:
-                name, text = row[0], self._rows.one("SELECT t.text FROM documents d JOIN texts t ON t.sha256 = "
-                                                    "d.sha256 WHERE d.version_id = ? AND d.name = ?", row[0])[0]
-            yield _passage((*row, text[row[3]:row[4]]))
+        return passages_in_order(self._rows.fetch, "version_id", self._rows.version_id, self._count)
 
     def sections(self) -> list[tuple[str, str]]:
         """(document, heading) of every section, in order, each once; read in the store."""

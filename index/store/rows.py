@@ -3,8 +3,10 @@ from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+
+from index.ingest.passages import Passage
 
 from index.store.snapshots import Version
 
@@ -49,3 +51,23 @@ def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+def passages_in_order(fetch: Callable[[str, tuple], list[tuple]], owner: str, key, count: int,
+                      staged: bool = False, batch: int = 1000) -> Iterator[Passage]:
+    """The `count` passages of a version (owner "version_id", key its id) or of a staged one
+    (owner "build", staged=True), by position, a batch at a time so that little is held in
+    memory; each document's text is read once, its passages being consecutive. `fetch(query,
+    params)` runs a query and returns its rows."""
+    passages, documents = ("staged_passages", "staged_documents") if staged else ("passages", "documents")
+    rows = (f'SELECT document, section, paragraph, start, "end", sentences FROM {passages} '
+            f"WHERE {owner} = ? AND position BETWEEN ? AND ? ORDER BY position")
+    text_of = (f"SELECT t.text FROM {documents} d JOIN texts t ON t.sha256 = d.sha256 "
+               f"WHERE d.{owner} = ? AND d.name = ?")
+    name = text = None
+    for first in range(0, count, batch):
+        for document, section, paragraph, start, end, sentences in fetch(rows, (key, first, first + batch - 1)):
+            if document != name:
+                name, text = document, fetch(text_of, (key, document))[0][0]
+            yield Passage(document, section, paragraph, start, end, text[start:end],
+                          tuple(tuple(s) for s in json.loads(sentences)))

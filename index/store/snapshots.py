@@ -75,10 +75,15 @@ class ChangeCount:
 
     def __init__(self, previous: Snapshot | None):
         """`previous`: a version read on demand (store/lazy.py), whose texts' hashes the store keeps."""
-        self._old_docs = set(previous.documents.hashes()) if previous else set()
-        self._old = Counter(hash((p.document, p.text)) for p in previous.passages) if previous else Counter()
+        self._old_docs, self._old = _contents(previous) if previous else (set(), Counter())
         self._new_docs: set[tuple[str, str]] = set()
         self._new: Counter = Counter()
+
+    def add_version(self, version: Snapshot) -> None:
+        """Every document and passage of a stored version (a rollback's target), read in one pass."""
+        docs, passages = _contents(version)
+        self._new_docs |= docs
+        self._new += passages
 
     def add(self, doc: Document, passages: list[Passage]) -> None:
         self._new_docs.add((doc.name, text_hash(doc.text)))
@@ -91,6 +96,11 @@ class ChangeCount:
             "passages_added": sum((self._new - self._old).values()),
             "passages_removed": sum((self._old - self._new).values()),
         }
+
+
+def _contents(version: Snapshot) -> tuple[set[tuple[str, str]], Counter]:
+    """A stored version's (name, text hash) of each document and its passages by document and text."""
+    return set(version.documents.hashes()), Counter(hash((p.document, p.text)) for p in version.passages)
 
 
 class ContentDigest:

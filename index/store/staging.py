@@ -19,7 +19,7 @@ from index.ingest.documents import Document
 from index.ingest.passages import Passage
 from index.retrieval.postings import SCHEME_PAIRS
 from index.store.postings import indexed
-from index.store.rows import transaction
+from index.store.rows import passages_in_order, transaction
 from index.store.snapshots import CONFIGURED, ContentDigest, Source, Version, kind_of, text_hash
 
 READ_BACK = 2_000  # staged passages read back at a time to be indexed
@@ -95,21 +95,10 @@ class Staging:
                 self.digest.add_rows(name, sha, title, rows)
 
     def staged_passages(self) -> Iterator[Passage]:
-        """The staged passages in order, read back from the store a batch at a time; each
-        document's text is read once (its passages are consecutive)."""
-        query = ('SELECT document, section, paragraph, start, "end", sentences FROM staged_passages '
-                 "WHERE build = ? AND position BETWEEN ? AND ? ORDER BY position")
-        name = text = None
+        """The staged passages in order, read back from the store (rows.passages_in_order)."""
         with self.store.connect() as conn:
-            for first in range(0, self.passages, READ_BACK):
-                for document, section, paragraph, start, end, sentences in conn.execute(
-                        query, (self.build, first, first + READ_BACK - 1)).fetchall():
-                    if document != name:
-                        name, text = document, conn.execute(
-                            "SELECT t.text FROM staged_documents d JOIN texts t ON t.sha256 = d.sha256 "
-                            "WHERE d.build = ? AND d.name = ?", (self.build, document)).fetchone()[0]
-                    yield Passage(document, section, paragraph, start, end, text[start:end],
-                                  tuple(tuple(s) for s in json.loads(sentences)))
+            yield from passages_in_order(lambda query, params: conn.execute(query, params).fetchall(), "build",
+                                         self.build, self.passages, staged=True, batch=READ_BACK)
 
     def publish(self, author: str, action: str, changes: dict, excluded: frozenset[str]) -> Version:
         """Index the staged passages, then make them the corpus's new live version, in one transaction."""
