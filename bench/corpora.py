@@ -27,7 +27,7 @@ from rank_bm25 import BM25Okapi
 from bench.engine import percentile
 from index.engine import Engine
 from index.settings import IndexSettings
-from index.store.sqlite import Store
+from index.store.sqlite import SQLiteStore
 from index.text.tokens import DEFAULT_TOKENIZER
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -43,7 +43,7 @@ QUESTIONS_ARTICLE = ["How many people died in the Paris attacks?", "Who is Pesko
                      "When did Putin speak at the UN?", "What did Erdogan say?"]
 
 
-def build(store: Store, corpus: str, files: list[Path], folder: Path, reader: bool = True) -> Engine:
+def build(store: SQLiteStore, corpus: str, files: list[Path], folder: Path, reader: bool = True) -> Engine:
     content = folder / corpus
     content.mkdir()
     for f in files:
@@ -66,7 +66,7 @@ def per_question(pairs: list[tuple[Engine, str]]) -> list[float]:
 
 
 def alternating(articles: list[Path], folder: Path) -> dict:
-    store = Store(folder / "many.sqlite3")
+    store = SQLiteStore(folder / "many.sqlite3")
     engines = [build(store, f"c{i}", articles[i * ARTICLES_EACH:(i + 1) * ARTICLES_EACH], folder)
                for i in range(CORPORA)]
     # The same questions to the same corpora, once grouped corpus by corpus, once taking turns:
@@ -81,7 +81,7 @@ def alternating(articles: list[Path], folder: Path) -> dict:
 
 
 def news(articles: list[Path], folder: Path) -> dict:
-    store = Store(folder / "news.sqlite3")
+    store = SQLiteStore(folder / "news.sqlite3")
     started = time.perf_counter()
     engine = build(store, "news", articles[:NEWS_ARTICLES], folder)
     built = time.perf_counter() - started
@@ -121,7 +121,7 @@ def servers(folder: Path) -> dict:
     from index.content.operations import ContentManager
 
     settings = IndexSettings(_env_file=None, index_path=folder / "servers.sqlite3", content=[ROOT / "content"])
-    manager = ContentManager(Store(settings.index_path), settings)
+    manager = ContentManager(SQLiteStore(settings.index_path), settings)
     manager.reindex("default", "bench")
     started = time.perf_counter()
     for i in range(SERVERS):

@@ -19,7 +19,7 @@ from rank_bm25 import BM25Okapi
 from bench.questions import QUESTIONS
 from index.engine import Engine
 from index.settings import IndexSettings
-from index.store.sqlite import Store
+from index.store.sqlite import SQLiteStore
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_SET = ROOT.parent / "shared/eval/article_dev.jsonl"
@@ -66,7 +66,7 @@ def bench_ask(engine: Engine, rounds: int = 30) -> dict:
 def bench_build(settings: IndexSettings, rounds: int = 10) -> dict:
     times = []
     for i in range(rounds):
-        store = Store(Path(tempfile.mkdtemp()) / f"b{i}.sqlite3")
+        store = SQLiteStore(Path(tempfile.mkdtemp()) / f"b{i}.sqlite3")
         times.append(timed(lambda: Engine(store, settings=settings).build(), 1)[0])
     return {"build_ms_median": statistics.median(times), "build_ms_max": max(times)}
 
@@ -83,7 +83,7 @@ def bench_cold_start(index: Path, rounds: int = 5) -> dict:
 
 def main() -> int:
     settings = IndexSettings(index_path=Path(tempfile.mkdtemp()) / "bench.sqlite3", content=[ROOT / "content"])
-    engine = Engine(Store(settings.index_path), settings=settings)
+    engine = Engine(SQLiteStore(settings.index_path), settings=settings)
     engine.build()
     figures = {**bench_build(settings), **bench_ask(engine), **bench_cold_start(settings.index_path)}
     targets = {"ask_ms_p99": 50, "build_ms_median": 100, "cold_ask_ms_median": 1000}

@@ -21,7 +21,8 @@ from index.ingest.documents import Document
 from index.ingest.passages import split_passages
 from index.ingest.reading import read_path, read_text
 from index.settings import IndexSettings
-from index.store.sqlite import Snapshot, Store, Version
+from index.store.snapshots import Snapshot, Version
+from index.store.sqlite import SQLiteStore
 from index.summaries import summarise as summaries
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -88,7 +89,7 @@ def measure(repeats: int = 20) -> dict:
 def engine_timed(repeats: int) -> dict[str, float]:
     """Engine.summary as the bot calls it, store look-up included, on a built default article."""
     with tempfile.TemporaryDirectory() as folder:
-        engine = Engine(Store(Path(folder) / "bench.sqlite3"), settings=IndexSettings(content=[ARTICLE]))
+        engine = Engine(SQLiteStore(Path(folder) / "bench.sqlite3"), settings=IndexSettings(content=[ARTICLE]))
         engine.build([ARTICLE])
         engine.summary()  # loads the live version once, as the first question would
         return timed(lambda _: engine.summary(), repeats)

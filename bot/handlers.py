@@ -15,7 +15,6 @@ from __future__ import annotations
 import asyncio
 import datetime as dt
 import logging
-import sqlite3
 from collections.abc import Awaitable, Callable
 
 from index.engine import Engine, warm_up
@@ -137,7 +136,7 @@ class Handlers:
         """The answer's id for its buttons; None (no buttons) when the store cannot keep it."""
         try:
             return await asyncio.to_thread(engine.remember, result)
-        except (StoreError, sqlite3.Error) as exc:
+        except StoreError as exc:
             log.warning("answer not kept for feedback: %s", exc)
             return None
 

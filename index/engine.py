@@ -28,8 +28,9 @@ from index.settings import IndexSettings
 from index.store import answers as remembered
 from index.store.lazy import open_version
 from index.store.postings import open_postings
-from index.store.snapshots import Version
-from index.store.sqlite import DEFAULT_CORPUS, Store
+from index.store import open_store
+from index.store.snapshots import DEFAULT_CORPUS, Version
+from index.store.base import Store
 from index.summaries import scoped
 from index.summaries import summarise as summaries
 
@@ -84,12 +85,12 @@ class Engine:
         self.settings = settings or IndexSettings()
         self.content = content or ContentManager(store, self.settings)  # changes, locked and audited
         self._live: Version | None = None  # this corpus's live version, as last read
-        self._stamp: tuple[int, ...] | None = None  # the store file's, when the live version was last read
+        self._stamp: tuple | None = None  # the store's, when the live version was last read
         self._settings_key = self.settings.model_dump_json()  # loaded versions differ by settings too
 
     @classmethod
     def from_settings(cls, settings: IndexSettings, corpus: str | None = None) -> "Engine":
-        return cls(Store(settings.index_path), corpus or settings.corpus, settings)
+        return cls(open_store(settings), corpus or settings.corpus, settings)
 
     def for_corpus(self, corpus: str) -> "Engine":
         """An engine for another corpus of the same store, sharing the content operations."""
@@ -108,7 +109,7 @@ class Engine:
                 return None
             self._live, self._stamp = live, stamp
         live = self._live
-        key = (str(self.store.path), live.content, self._settings_key)
+        key = (self.store.name, live.content, self._settings_key)
         return LOADED.get(key, self._load, self.settings.loaded_budget_mb, self.settings.loaded_idle_seconds)
 
     def _load(self) -> LoadedVersion:

@@ -24,3 +24,7 @@ class ContentError(EngineError):
 
 class StoreError(EngineError):
     """The index file cannot be used: corrupt, unreadable, read-only for a change, or too new."""
+
+
+class StoreConflict(StoreError):
+    """A write that broke one of the store's rules (two documents of one name in a version): rolled back."""

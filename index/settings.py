@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Literal
 
 from dotenv import dotenv_values
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict, SettingsError
 
 PREFIX = "VERBATIM_"
@@ -30,6 +30,9 @@ class IndexSettings(BaseSettings):
 
     content: list[Path] = Field(default=[Path("content")], description="files or folders to index")
     index_path: Path = Field(default=Path("data/verbatim.sqlite3"), description="the SQLite store")
+    database_url: SecretStr | None = Field(
+        default=None, description="a PostgreSQL store instead of the SQLite file, shared by several bot processes: "
+                                  "postgresql://user:password@host/dbname (needs the postgres extra)")
     corpus: str = Field(default="default", min_length=1, max_length=100)
     top_k: int = Field(default=3, ge=1, le=20, description="passages returned per question")
     loaded_budget_mb: int = Field(default=1024, ge=1, le=1_000_000,
@@ -94,6 +97,15 @@ class IndexSettings(BaseSettings):
             raise ValueError("is empty: give the index file's path, e.g. data/verbatim.sqlite3")
         if value.is_dir():
             raise ValueError(f"{value} is a folder: give the index file's path inside it")
+        return value
+
+    @field_validator("database_url", mode="before")
+    @classmethod
+    def _a_postgres_url(cls, value):
+        if isinstance(value, str) and not value.strip():
+            return None
+        if isinstance(value, str) and not value.startswith(("postgresql://", "postgres://")):
+            raise ValueError("must start with postgresql:// (empty: the SQLite file VERBATIM_INDEX_PATH)")
         return value
 
     @field_validator("reader_model", "answer_threshold", mode="before")

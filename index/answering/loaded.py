@@ -24,7 +24,7 @@ from index.ingest.passages import Passage
 from index.retrieval.bm25 import Kept, QuestionTerm, Retriever
 from index.retrieval.postings import Postings
 from index.settings import IndexSettings
-from index.store.sqlite import Snapshot
+from index.store.snapshots import Snapshot
 from index.text.tokens import Tokenizer, load_words
 
 CANDIDATES = 8  # passages the answer finder looks through

@@ -136,7 +136,7 @@ def _report(report, store_path) -> None:
 def run_build(args) -> int:
     engine, manager = _open(args)
     if args.if_missing and engine.current() is not None:
-        print(f"index present at {engine.store.path} (corpus {engine.corpus}); not rebuilt")
+        print(f"index present at {engine.store.name} (corpus {engine.corpus}); not rebuilt")
         return 0
     if args.sources and [Path(p) for p in args.sources] != list(engine.settings.content):
         configured = ", ".join(map(str, engine.settings.content)) or "(none)"
@@ -149,7 +149,7 @@ def run_build(args) -> int:
                                  on_progress=progress, on_wait=on_wait)
     finally:
         progress.close()
-    _report(report, engine.store.path)
+    _report(report, engine.store.name)
     engine.current()  # load it once: the English frequencies of its words are kept for the next question
     return 0
 
@@ -160,17 +160,13 @@ def run_prune(args) -> int:
     if keep < 1:
         raise EngineError("say how many versions to keep: --keep N (N at least 1), or set VERBATIM_KEEP_VERSIONS")
     store = engine.store
-    before = _size(store.path)
+    before = store.size()
     for corpus in store.corpora():
         deleted = manager.prune(corpus, _actor(args), keep, on_wait=on_wait)
         print(f"corpus {corpus}: {deleted} old versions deleted")
     store.vacuum()
-    print(f"{store.path}: {before / 1e6:.2f} MB -> {_size(store.path) / 1e6:.2f} MB")
+    print(f"{store.name}: {before / 1e6:.2f} MB -> {store.size() / 1e6:.2f} MB")
     return 0
-
-
-def _size(path: Path) -> int:
-    return sum(p.stat().st_size for p in (path, path.with_name(path.name + "-wal")) if p.exists())
 
 
 def run_add(args) -> int:
@@ -187,21 +183,21 @@ def run_add(args) -> int:
             report = manager.add_files(engine.corpus, actor, list(args.files), on_progress=progress, on_wait=on_wait)
         finally:
             progress.close()
-        _report(report, engine.store.path)
+        _report(report, engine.store.name)
     for url in args.url:
-        _report(manager.add_url(engine.corpus, actor, url, on_wait=on_wait), engine.store.path)
+        _report(manager.add_url(engine.corpus, actor, url, on_wait=on_wait), engine.store.name)
     return 0
 
 
 def run_remove(args) -> int:
     engine, manager = _open(args)
-    _report(manager.remove(engine.corpus, _actor(args), args.document, on_wait=on_wait), engine.store.path)
+    _report(manager.remove(engine.corpus, _actor(args), args.document, on_wait=on_wait), engine.store.name)
     return 0
 
 
 def run_rollback(args) -> int:
     engine, manager = _open(args)
-    _report(manager.rollback(engine.corpus, _actor(args), args.version, on_wait=on_wait), engine.store.path)
+    _report(manager.rollback(engine.corpus, _actor(args), args.version, on_wait=on_wait), engine.store.name)
     return 0
 
 

@@ -1,7 +1,8 @@
 """The audit log of content changes: who, when, what, and the result, failures included."""
 from __future__ import annotations
 
-from index.store.sqlite import AUDIT_STARTED, Store
+from index.store.snapshots import AUDIT_STARTED
+from index.store.base import Store
 
 
 class Audit:

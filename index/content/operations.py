@@ -54,7 +54,9 @@ from index.ingest.reading import read_bytes
 from index.settings import IndexSettings
 from index.store.lazy import open_version
 from index.store.snapshots import ChangeCount
-from index.store.sqlite import ADDED, CONFIGURED, Snapshot, Source, Store
+from index.store.snapshots import ADDED, CONFIGURED, Snapshot, Source
+from index.store import open_store
+from index.store.base import Store
 
 Fetcher = Callable[..., Fetched]
 
@@ -74,7 +76,7 @@ class ContentManager(VersionBuilding):
 
     @classmethod
     def from_settings(cls, settings: IndexSettings) -> "ContentManager":
-        return cls(Store(settings.index_path), settings)
+        return cls(open_store(settings), settings)
 
     @property
     def max_upload_bytes(self) -> int:

@@ -9,7 +9,7 @@ from index.ingest.documents import Block, Document
 from index.ingest.passages import split_passages
 from index.ingest.reading import read_text
 from index.settings import IndexSettings
-from index.store.sqlite import Snapshot, Version
+from index.store.snapshots import Snapshot, Version
 
 
 def _loaded(doc: Document, passages, settings: IndexSettings, reader) -> LoadedVersion:

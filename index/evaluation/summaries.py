@@ -22,7 +22,7 @@ from pathlib import Path
 
 from index.ingest.passages import split_passages
 from index.ingest.reading import read_text
-from index.store.sqlite import Snapshot, Version
+from index.store.snapshots import Snapshot, Version
 from index.summaries import summarise as summaries
 from index.text.sentences import sentence_spans
 

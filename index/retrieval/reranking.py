@@ -18,7 +18,7 @@ from typing import Protocol
 
 import numpy as np
 
-from index.store.sqlite import text_hash
+from index.store.snapshots import text_hash
 
 MODEL = "all-MiniLM-L6-v2"
 _loading = threading.Lock()  # the bot loads several servers' versions in worker threads

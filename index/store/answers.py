@@ -12,7 +12,8 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass
 
-from index.store.sqlite import Store
+from index.store.base import Store
+from index.store.rows import has_table
 
 VOTES = ("helpful", "wrong")
 
@@ -34,8 +35,8 @@ def remember(store: Store, corpus: str, version: int | None, question: str, answ
              refused: bool, passage: str | None) -> int:
     with store.connect(write=True) as conn:
         return conn.execute("INSERT INTO answers (at, corpus, version, question, answer, refused, passage) "
-                            "VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            (time.time(), corpus, version, question, answer, int(refused), passage)).lastrowid
+                            "VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+                            (time.time(), corpus, version, question, answer, int(refused), passage)).fetchone()[0]
 
 
 def vote(store: Store, answer_id: int, user_id: str, choice: str) -> Tally:
@@ -89,14 +90,15 @@ def _read(store: Store, table: str, query):
     if not store.exists():
         return None
     with store.connect() as conn:
-        if conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (table,)).fetchone() is None:
+        if not has_table(conn, table):
             return None
         return query(conn)
 
 
 def _tallies(conn, where: str, params: tuple) -> list[Tally]:
     query = ("SELECT a.id, a.question, a.answer, a.corpus, a.version, a.refused, a.passage, "
-             "SUM(v.vote = 'helpful'), SUM(v.vote = 'wrong') FROM answers a "
+             "SUM(CASE WHEN v.vote = 'helpful' THEN 1 ELSE 0 END), SUM(CASE WHEN v.vote = 'wrong' THEN 1 ELSE 0 END) "
+             "FROM answers a "
              f"LEFT JOIN votes v ON v.answer_id = a.id {where} GROUP BY a.id ORDER BY a.id")
     return [Tally(question, answer, corpus, version, bool(refused), int(helpful or 0), int(wrong or 0), passage,
                   answer_id)

@@ -14,7 +14,8 @@ from collections.abc import Iterable, Iterator, Sequence
 from index.ingest.documents import Block, Document
 from index.ingest.passages import Passage
 from index.store.rows import find_version, passages_in_order, rows_in
-from index.store.sqlite import Snapshot, Store
+from index.store.base import Store
+from index.store.snapshots import Snapshot
 
 KEPT = 4096  # passages, and a tenth as many documents, kept read between questions
 
@@ -140,13 +141,14 @@ class StoredDocuments(_Kept):
         return self._rows.all(
             "SELECT d.name, d.title, d.source, length(t.text), COALESCE(c.n, 0) FROM documents d "
             "JOIN texts t ON t.sha256 = d.sha256 LEFT JOIN (SELECT document, COUNT(*) AS n FROM passages "
-            "WHERE version_id = ?1 GROUP BY document) c ON c.document = d.name "
-            "WHERE d.version_id = ?1 ORDER BY d.position")
+            "WHERE version_id = ? GROUP BY document) c ON c.document = d.name "
+            "WHERE d.version_id = ? ORDER BY d.position", self._rows.version_id)
 
     def clashing(self, name: str, sha: str) -> tuple[str, bool] | None:
         """The first document with this text (its hash) or this name: (its name, same text)."""
-        return self._rows.one("SELECT name, sha256 = ?2 FROM documents WHERE version_id = ?1 AND "
-                              "(sha256 = ?2 OR name = ?3) ORDER BY position LIMIT 1", sha, name)
+        row = self._rows.fetch("SELECT name, sha256 FROM documents WHERE version_id = ? AND (sha256 = ? OR name = ?) "
+                               "ORDER BY position LIMIT 1", (self._rows.version_id, sha, name))
+        return (row[0][0], row[0][1] == sha) if row else None
 
     def named(self, name: str) -> Document | None:
         """The document of this name (by the primary key), kept with the ones read lately."""

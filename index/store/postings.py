@@ -5,22 +5,19 @@ or two corpora with the same content share one index) and the scheme (with or wi
 terms, index/retrieval/postings.py). A build writes the index before it publishes the version,
 a part of 5,000 passages in each short transaction, so that questions, votes and other corpora's
 changes go on between them even while an archive of a million passages is indexed; the index
-counts only once marked complete (`term_indexes`). One builder at a time per store file, by a
-file lock that the kernel frees when its holder dies (SQLite takes one writer at a time anyway);
+counts only once marked complete (`term_indexes`). One builder at a time per store, by the store's
+lock that is freed when its holder dies;
 the next builder deletes what a killed one left.
 A version from before indexes were kept, or a scheme no build wrote, is indexed at its first load.
 """
 from __future__ import annotations
 
-import sqlite3
 import time
 from collections import Counter, OrderedDict
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from pathlib import Path
 
 import numpy as np
-from filelock import FileLock, Timeout
 
 from index.errors import StoreError
 from index.retrieval.postings import (
@@ -32,12 +29,13 @@ from index.retrieval.postings import (
     index_parts,
     is_pair,
 )
-from index.store.rows import has_table, rows_in, transaction
+from index.store.rows import has_table, rows_in, transaction, version_of
 from index.text.tokens import DEFAULT_TOKENIZER
 
 POSTINGS_KEPT_BYTES = 32_000_000  # postings kept read between questions (a common word's are megabytes)
 KNOWN_KEPT = 200_000  # terms whose presence stays known between questions
 LEFTOVER_SECONDS = 86_400  # an index still incomplete a day after it was started was killed
+INDEXING = "indexing"  # the store's lock held by the one builder of indexes at a time
 _TABLES = ("term_parts", "postings", "words")
 
 
@@ -45,10 +43,10 @@ def index_key(content: str, scheme: str) -> str:
     return f"{content}/{scheme}"
 
 
-def has_index(conn: sqlite3.Connection, key: str) -> bool:
+def has_index(conn, key: str) -> bool:
     if not has_table(conn, "term_indexes"):
         return False  # a file from before indexes were kept, not written since
-    return conn.execute("SELECT 1 FROM term_indexes WHERE key = ? AND complete", (key,)).fetchone() is not None
+    return conn.execute("SELECT 1 FROM term_indexes WHERE key = ? AND complete = 1", (key,)).fetchone() is not None
 
 
 def index_passages(passages: Iterable, scheme: str, frequencies) -> Iterable[Part]:
@@ -57,28 +55,29 @@ def index_passages(passages: Iterable, scheme: str, frequencies) -> Iterable[Par
                        frequencies)
 
 
-def _lock(path: Path) -> FileLock:
-    return FileLock(path.with_name(f"{path.name}.indexing.lock"))
-
-
 @contextmanager
 def indexed(store, content: str, scheme: str, passages: Iterable) -> Iterator[None]:
     """The passages' index, complete in the store for the duration of the block (a publish):
     written now unless it is there already. The lock is held throughout, so pruning cannot take
     the index away before the version that uses it is live."""
     key = index_key(content, scheme)
-    with _lock(store.path):
+    lock = store.lock(INDEXING)
+    lock.acquire(timeout=-1)
+    try:
         with store.connect(write=True) as conn:
             if not has_index(conn, key):
                 _write_index(conn, key, index_passages(passages, scheme, store))
         yield
+    finally:
+        lock.release()
 
 
-def _write_index(conn: sqlite3.Connection, key: str, parts: Iterable[Part]) -> None:
+def _write_index(conn, key: str, parts: Iterable[Part]) -> None:
     with transaction(conn):
         for table in _TABLES:  # what a killed builder left
             conn.execute(f"DELETE FROM {table} WHERE key = ?", (key,))
-        conn.execute("INSERT OR REPLACE INTO term_indexes VALUES (?, 0, ?)", (key, time.time()))
+        conn.execute("INSERT INTO term_indexes VALUES (?, 0, ?) ON CONFLICT (key) DO UPDATE "
+                     "SET complete = 0, started_at = excluded.started_at", (key, time.time()))
     for number, part in enumerate(parts):
         with transaction(conn):
             _write_part(conn, key, number, part)
@@ -86,16 +85,16 @@ def _write_index(conn: sqlite3.Connection, key: str, parts: Iterable[Part]) -> N
         conn.execute("UPDATE term_indexes SET complete = 1 WHERE key = ?", (key,))
 
 
-def _write_part(conn: sqlite3.Connection, key: str, number: int, part: Part) -> None:
+def _write_part(conn, key: str, number: int, part: Part) -> None:
     conn.execute("INSERT INTO term_parts VALUES (?, ?, ?, ?, ?, ?)",
-                 (key, number, part.first, part.lengths.astype(np.int32).tobytes(), part.sentences,
-                  part.sentence_terms))
+                 (key, number, int(part.first), part.lengths.astype(np.int32).tobytes(), int(part.sentences),
+                  int(part.sentence_terms)))
     conn.executemany(
         "INSERT INTO postings VALUES (?, ?, ?, ?, ?, ?, ?)",
         ((key, term, number, p.passages.astype(np.int32).tobytes(), p.counts.astype(np.int32).tobytes(),
-          p.sentences, p.zipf) for term, p in part.postings.items()))
+          int(p.sentences), None if p.zipf is None else float(p.zipf)) for term, p in part.postings.items()))
     conn.executemany("INSERT INTO words VALUES (?, ?, ?) ON CONFLICT (key, word) DO UPDATE "
-                     "SET count = count + excluded.count", ((key, w, n) for w, n in part.words.items()))
+                     "SET count = words.count + excluded.count", ((key, w, int(n)) for w, n in part.words.items()))
 
 
 def open_postings(store, content: str, scheme: str, passages: Iterable) -> Postings:
@@ -115,13 +114,11 @@ def open_postings(store, content: str, scheme: str, passages: Iterable) -> Posti
     return StoredPostings(store.reader(), key)
 
 
-def drop_unused(conn: sqlite3.Connection, path: Path) -> None:
+def drop_unused(conn, store) -> None:
     """Delete the indexes of content no version holds any more (after pruning versions), and
     those a killed build left; not while an index is being built (the next prune will)."""
-    lock = _lock(path)
-    try:
-        lock.acquire(timeout=0)
-    except Timeout:
+    lock = store.lock(INDEXING)
+    if not lock.acquire(timeout=0):
         return
     try:
         _drop_unused(conn)
@@ -129,9 +126,8 @@ def drop_unused(conn: sqlite3.Connection, path: Path) -> None:
         lock.release()
 
 
-def _drop_unused(conn: sqlite3.Connection) -> None:
-    used = {r[0] for r in conn.execute("SELECT COALESCE(json_extract(changes, '$.content'), 'version:' || id) "
-                                       "FROM versions")}
+def _drop_unused(conn) -> None:
+    used = {version_of(row).content for row in conn.execute("SELECT * FROM versions")}
     stale = time.time() - LEFTOVER_SECONDS
     for key, complete, started in conn.execute("SELECT key, complete, started_at FROM term_indexes").fetchall():
         if key.rsplit("/", 1)[0] in used or (not complete and started > stale):

@@ -1,8 +1,7 @@
-"""Small helpers over SQLite rows that every store module uses."""
+"""Small helpers over the rows of any backend's connections that every store module uses."""
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
@@ -11,7 +10,7 @@ from index.ingest.passages import Passage
 from index.store.snapshots import Version
 
 
-def rows_in(conn: sqlite3.Connection, query: str, keys: list[str], *params) -> Iterator[tuple]:
+def rows_in(conn, query: str, keys: list[str], *params) -> Iterator[tuple]:
     """The rows of `query`, whose "IN ({})" takes the keys: 500 at a time, within SQLite's limit
     on variables; `params` fill the placeholders before it."""
     for start in range(0, len(keys), 500):
@@ -19,8 +18,9 @@ def rows_in(conn: sqlite3.Connection, query: str, keys: list[str], *params) -> I
         yield from conn.execute(query.format(",".join("?" * len(chunk))), (*params, *chunk))
 
 
-def has_table(conn: sqlite3.Connection, name: str = "live") -> bool:
-    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+def has_table(conn, name: str = "live") -> bool:
+    """Whether the store has this table yet (an older file gets its new tables when next written)."""
+    return conn.has_table(name)
 
 
 def version_of(row) -> Version:
@@ -28,7 +28,7 @@ def version_of(row) -> Version:
     return Version(id_, corpus, number, created_at, author, action, json.loads(changes))
 
 
-def find_version(conn: sqlite3.Connection, corpus: str, number: int | None = None) -> Version | None:
+def find_version(conn, corpus: str, number: int | None = None) -> Version | None:
     """The corpus's live version, or its version `number`; None when there is none (or no tables yet)."""
     if not has_table(conn):
         return None
@@ -41,10 +41,10 @@ def find_version(conn: sqlite3.Connection, corpus: str, number: int | None = Non
 
 
 @contextmanager
-def transaction(conn: sqlite3.Connection) -> Iterator[sqlite3.Connection]:
+def transaction(conn):
     """A write transaction on an autocommit connection: all of the block or, on any error or
-    interruption, none of it. IMMEDIATE: one writer at a time, the others wait on the lock."""
-    conn.execute("BEGIN IMMEDIATE")
+    interruption, none of it; one writer at a time, the others wait (`begin_write`)."""
+    conn.execute(conn.begin_write)
     try:
         yield conn
         conn.execute("COMMIT")

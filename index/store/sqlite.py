@@ -1,62 +1,57 @@
-"""The SQLite store: versioned corpora in one file.
-
-Every change publishes a whole new version and moves the corpus's live pointer to it in the
-same transaction, so a reader sees the old version or the new one, never half of either, and a
-build killed at any instant leaves the previous version answering. A version is first staged a
-document at a time and indexed (staging.py, postings.py), in short transactions that leave the
-store to other writers; only the last one, which makes it live, touches the live version. Document texts are stored
-once by content hash and shared between versions, so nothing indexed is ever lost.
-
-Each version also records where its documents came from (`sources`): read from the configured
-content files, or added by a moderator, whose original bytes are kept (`originals`) so a
-rebuild can read them again; and which configured documents moderators removed (`excluded`),
-so a rebuild does not bring them back. Rolling back copies all of it.
-"""
+"""The SQLite store: versioned corpora in one file, the embedded default (base.py has what
+every backend shares). One process, or several on one disk: SQLite takes one writer at a time,
+and the locks are files' flocks, freed by the kernel when their holder dies."""
 from __future__ import annotations
 
-import json
 import os
 import sqlite3
 import threading
-import time
 from contextlib import contextmanager
-from dataclasses import dataclass
 from pathlib import Path
 
-from index.errors import StoreError
-from index.ingest.documents import Block, Document
-from index.ingest.passages import Passage
-from index.store.postings import drop_unused
-from index.store.staging import Staging, drop_leftovers
-from index.store.rows import find_version, has_table, rows_in, transaction, version_of
+from filelock import FileLock, Timeout
+
+from index.errors import StoreConflict, StoreError
+from index.store.base import Reader, Store
 from index.store.schema import migrate
-from index.store.snapshots import (  # noqa: F401
-    ADDED,
-    AUDIT_STARTED,
-    CONFIGURED,
-    DEFAULT_CORPUS,
-    Snapshot,
-    Source,
-    Version,
-    by_document,
-    kind_of,
-    text_hash,
-)
+from index.store.snapshots import kind_of
 
 
-@dataclass(frozen=True)
-class Reader:
-    conn: sqlite3.Connection
-    lock: threading.RLock
+class SQLiteConnection(sqlite3.Connection):
+    """sqlite3's connection, with what the SQL of base.py asks of every backend's."""
+    begin_read = "BEGIN"
+    begin_write = "BEGIN IMMEDIATE"  # one writer at a time; the others wait on the lock
+
+    def has_table(self, name: str) -> bool:
+        return self.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone() is not None
+
+
+class FileLocked:
+    """A named lock as a file beside the store (filelock: an flock)."""
+
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._lock = FileLock(path)
+
+    def acquire(self, timeout: float) -> bool:
+        try:
+            self._lock.acquire(timeout=timeout, poll_interval=0.1)
+            return True
+        except Timeout:
+            return False
+
+    def release(self) -> None:
+        self._lock.release()
 
 
 _READERS: dict[tuple[str, str], Reader] = {}  # (path, the file's identity) -> the process's reading connection
 _READERS_LOCK = threading.Lock()
 
 
-class Store:
+class SQLiteStore(Store):
     def __init__(self, path: Path | str):
         self.path = Path(path)
+        self.name = str(self.path)
 
     def exists(self) -> bool:
         return self.path.exists()
@@ -76,9 +71,9 @@ class Store:
             raise self._explain(exc, write) from None
         try:
             yield conn
+        except sqlite3.IntegrityError as exc:
+            raise StoreConflict(f"{self.path}: {exc}; nothing was changed") from None
         except sqlite3.DatabaseError as exc:
-            if type(exc) is sqlite3.IntegrityError:
-                raise
             raise self._explain(exc, write) from None
         finally:
             conn.close()
@@ -107,8 +102,7 @@ class Store:
         file descriptors), usable from any thread under its lock. A file replaced at the same path
         gets a connection of its own."""
         with self.connect() as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'file'").fetchone() if has_table(conn, "meta") \
-                else None
+            row = conn.execute("SELECT value FROM meta WHERE key = 'file'").fetchone() if conn.has_table("meta") else None
         key = (str(self.path.resolve()), row[0] if row else f"inode {self.path.stat().st_ino}")
         with _READERS_LOCK:
             found = _READERS.get(key)
@@ -126,12 +120,14 @@ class Store:
         if not write and not os.access(self.path, os.W_OK):
             # Read-only: WAL cannot be switched on or its shared memory made; the file is
             # read as it is, as nobody can change it.
-            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?immutable=1", uri=True,
+            conn = sqlite3.connect(f"{self.path.resolve().as_uri()}?immutable=1", uri=True, factory=SQLiteConnection,
                                    isolation_level=None, check_same_thread=not shared)
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
             return conn
-        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=not shared)
+        conn = sqlite3.connect(self.path, timeout=30, isolation_level=None, check_same_thread=not shared,
+                               factory=SQLiteConnection)
         try:
+            conn.create_function("kind_of", 1, kind_of)  # sources of versions from before they were recorded
             conn.execute("PRAGMA journal_mode=WAL")
             conn.execute("PRAGMA synchronous=NORMAL")
             conn.execute("PRAGMA foreign_keys=ON")
@@ -156,129 +152,8 @@ class Store:
                           f"changed. Move it aside (documents added by hand are in it) and rebuild: "
                           f"mv {self.path} {self.path}.broken && python -m index build")
 
-    # -- reading -------------------------------------------------------------------------
-
-    def live_version(self, corpus: str = DEFAULT_CORPUS) -> Version | None:
-        if not self.path.exists():
-            return None
-        with self.connect() as conn:
-            return find_version(conn, corpus)
-
-    def history(self, corpus: str = DEFAULT_CORPUS) -> list[Version]:
-        if not self.path.exists():
-            return []
-        with self.connect() as conn:
-            if not has_table(conn):
-                return []
-            rows = conn.execute("SELECT * FROM versions WHERE corpus = ? ORDER BY number DESC",
-                                (corpus,)).fetchall()
-        return [version_of(r) for r in rows]
-
-    def corpora(self) -> list[str]:
-        if not self.path.exists():
-            return []
-        with self.connect() as conn:
-            if not has_table(conn):
-                return []
-            return [r[0] for r in conn.execute("SELECT corpus FROM live ORDER BY corpus")]
-
-    def load(self, corpus: str = DEFAULT_CORPUS, number: int | None = None) -> Snapshot | None:
-        """The live version of a corpus (or version `number`), read in one transaction."""
-        if not self.path.exists():
-            return None
-        with self.connect() as conn:
-            conn.execute("BEGIN")
-            try:
-                return self._load(conn, corpus, number)  # None without a version (or tables)
-            finally:
-                conn.execute("COMMIT")
-
-    def _load(self, conn, corpus: str, number: int | None) -> Snapshot | None:
-        version = find_version(conn, corpus, number)
-        if version is None:
-            return None
-        documents = [
-            Document(name=name, text=text, title=title, byline=byline, date=date, source=source,
-                     blocks=[Block(*b) for b in json.loads(blocks)])
-            for name, text, title, byline, date, source, blocks in conn.execute(
-                "SELECT d.name, t.text, d.title, d.byline, d.date, d.source, d.blocks FROM documents d "
-                "JOIN texts t ON t.sha256 = d.sha256 WHERE d.version_id = ? ORDER BY d.position",
-                (version.id,))
-        ]
-        texts = {d.name: d.text for d in documents}
-        passages = [
-            Passage(document, section, paragraph, start, end, texts[document][start:end],
-                    tuple(tuple(s) for s in json.loads(sentences)))
-            for document, section, paragraph, start, end, sentences in conn.execute(
-                'SELECT document, section, paragraph, start, "end", sentences FROM passages '
-                "WHERE version_id = ? ORDER BY position", (version.id,))
-        ]
-        sources, excluded = self.sources(conn, version.id)
-        return Snapshot(version, documents, passages, sources, excluded)
-
-    def sources(self, conn, version_id: int | None) -> tuple[dict[str, Source], frozenset[str]]:
-        if version_id is None or not has_table(conn, "sources"):  # a version 1 file not yet upgraded
-            return {}, frozenset()
-        sources = {row[0]: Source(*row[1:]) for row in conn.execute(
-            "SELECT name, origin, kind, original, added_by, added_at FROM sources WHERE version_id = ?",
-            (version_id,))}
-        excluded = frozenset(r[0] for r in conn.execute(
-            "SELECT name FROM excluded WHERE version_id = ?", (version_id,)))
-        return sources, excluded
-
-    # -- writing -------------------------------------------------------------------------
-
-    def publish(self, corpus: str, documents: list[Document], passages: list[Passage],
-                author: str, action: str, changes: dict | None = None, *,
-                sources: dict[str, Source] | None = None, excluded: frozenset[str] | None = None,
-                originals: dict[str, bytes] | None = None) -> Version:
-        """Write a complete new version and make it live (staging.py: the index first, then the
-        version in one transaction). `sources` and `excluded` default to what the live version
-        says (a document not in it counts as configured content); `originals` are the bytes that
-        ADDED sources refer to."""
-        if sources is None or excluded is None:
-            with self.connect(write=True) as conn:
-                live = conn.execute("SELECT version_id FROM live WHERE corpus = ?", (corpus,)).fetchone()
-                live_sources, live_excluded = self.sources(conn, live[0] if live else None)
-            sources = live_sources if sources is None else sources
-            excluded = live_excluded if excluded is None else excluded
-        staging = self.staging(corpus)
-        try:
-            for doc, its in by_document(documents, passages):
-                source = sources.get(doc.name)
-                original = (originals or {}).get(source.original) if source and source.original else None
-                staging.add(doc, its, source, original)
-            return staging.publish(author, action, changes or {}, excluded)
-        except BaseException:
-            staging.discard()
-            raise
-
-    def staging(self, corpus: str) -> Staging:
-        """A new version of `corpus` to write a document at a time (staging.py)."""
-        return Staging(self, corpus)
-
-    # -- space ------------------------------------------------------------------------------
-
-    def prune(self, corpus: str, keep: int) -> int:
-        """Delete the versions of `corpus` older than its newest `keep` (never the live one),
-        then every text and original bytes no kept version of any corpus uses. The number of
-        versions deleted. In one transaction: a kill leaves all of it or none."""
-        if keep < 1:
-            raise ValueError("keep at least one version")
-        with self.connect(write=True) as conn, transaction(conn):
-            doomed = [row[0] for row in conn.execute(
-                "SELECT id FROM versions WHERE corpus = ? AND id NOT IN (SELECT version_id FROM live) "
-                "AND number <= (SELECT MAX(number) FROM versions WHERE corpus = ?) - ?", (corpus, corpus, keep))]
-            for table in ("documents", "passages", "sources", "excluded"):
-                conn.executemany(f"DELETE FROM {table} WHERE version_id = ?", [(v,) for v in doomed])
-            conn.executemany("DELETE FROM versions WHERE id = ?", [(v,) for v in doomed])
-            drop_unused(conn, self.path)
-            drop_leftovers(conn)
-            conn.execute("DELETE FROM texts WHERE sha256 NOT IN (SELECT sha256 FROM documents "
-                         "UNION SELECT sha256 FROM staged_documents)")  # a build under way keeps its texts
-            conn.execute("DELETE FROM originals WHERE sha256 NOT IN (SELECT original FROM sources WHERE "
-                         "original IS NOT NULL UNION SELECT original FROM staged_documents WHERE original IS NOT NULL)")
-        return len(doomed)
+    def lock(self, name: str) -> FileLocked:
+        return FileLocked(self.path.with_name(f"{self.path.name}.{name}.lock"))
 
     def vacuum(self) -> None:
         """Give the space of deleted rows back to the file system (rewrites the file)."""
@@ -287,75 +162,5 @@ class Store:
             conn.execute("VACUUM")
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
-    def original(self, sha256: str) -> bytes | None:
-        """The bytes a moderator added, as they came."""
-        with self.connect() as conn:
-            if not has_table(conn, "originals"):
-                return None
-            row = conn.execute("SELECT data FROM originals WHERE sha256 = ?", (sha256,)).fetchone()
-        return bytes(row[0]) if row else None
-
-    # -- the audit log ----------------------------------------------------------------------
-
-    # -- embeddings of passage texts (the optional re-ranker's cache) -----------------------
-
-    def vectors(self, model: str, hashes: list[str]) -> dict[str, bytes]:
-        """The stored vectors of these text hashes, where there are any."""
-        found: dict[str, bytes] = {}
-        with self.connect() as conn:
-            if not has_table(conn, "vectors"):
-                return found  # a file from before schema 3, not yet written to
-            found.update(rows_in(conn, "SELECT sha256, vector FROM vectors WHERE model = ? AND sha256 IN ({})",
-                                  hashes, model))
-        return found
-
-    def save_vectors(self, model: str, vectors: dict[str, bytes]) -> None:
-        with self.connect(write=True) as conn:
-            conn.executemany("INSERT OR IGNORE INTO vectors VALUES (?, ?, ?)",
-                             [(model, sha, blob) for sha, blob in vectors.items()])
-
-    # -- English frequencies of the content's words (index/retrieval/rarity.py) -------------------------
-
-    def word_frequencies(self, words: list[str]) -> dict[str, float]:
-        """The kept Zipf frequencies of these words, where there are any."""
-        found: dict[str, float] = {}
-        with self.connect() as conn:
-            if not has_table(conn, "word_frequencies"):
-                return found  # a file from before schema 4, not yet written to
-            found.update(rows_in(conn, "SELECT word, zipf FROM word_frequencies WHERE word IN ({})", words))
-        return found
-
-    def save_word_frequencies(self, frequencies: dict[str, float]) -> None:
-        with self.connect(write=True) as conn:
-            conn.executemany("INSERT OR IGNORE INTO word_frequencies VALUES (?, ?)", frequencies.items())
-
-    def record(self, corpus: str, actor: str, action: str, detail: str, result: str) -> int:
-        """Append to the audit log: every change, failures included. Returns the entry's id."""
-        with self.connect(write=True) as conn:
-            cur = conn.execute("INSERT INTO audit (at, corpus, actor, action, detail, result) "
-                               "VALUES (?, ?, ?, ?, ?, ?)",
-                               (time.time(), corpus, actor, action, detail, result))
-            return cur.lastrowid
-
-    def finish_record(self, entry: int, result: str) -> None:
-        """Say how a change recorded as started ended."""
-        with self.connect(write=True) as conn:
-            conn.execute("UPDATE audit SET result = ? WHERE id = ?", (result, entry))
-
-    def mark_interrupted(self, corpus: str) -> int:
-        """Entries still 'started' whose process died (call it holding the corpus's change lock)."""
-        with self.connect(write=True) as conn:
-            return conn.execute("UPDATE audit SET result = 'interrupted: the process ended before it finished' "
-                                "WHERE corpus = ? AND result = ?", (corpus, AUDIT_STARTED)).rowcount
-
-    def audit_log(self, corpus: str | None = None, limit: int = 50) -> list[dict]:
-        if not self.path.exists():
-            return []
-        with self.connect() as conn:
-            if not has_table(conn):
-                return []
-            rows = conn.execute(
-                "SELECT at, corpus, actor, action, detail, result FROM audit "
-                "WHERE ? IS NULL OR corpus = ? ORDER BY id DESC LIMIT ?", (corpus, corpus, limit))
-            keys = ("at", "corpus", "actor", "action", "detail", "result")
-            return [dict(zip(keys, r)) for r in rows]
+    def size(self) -> int:
+        return sum(p.stat().st_size for p in (self.path, self.path.with_name(self.path.name + "-wal")) if p.exists())

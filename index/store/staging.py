@@ -42,9 +42,9 @@ class Staging:
         source = source or Source(CONFIGURED, kind_of(doc.name))
         sha = text_hash(doc.text)
         with self._writing() as conn:
-            conn.execute("INSERT OR IGNORE INTO texts VALUES (?, ?)", (sha, doc.text))
+            conn.execute("INSERT INTO texts VALUES (?, ?) ON CONFLICT DO NOTHING", (sha, doc.text))
             if original is not None:
-                conn.execute("INSERT OR IGNORE INTO originals VALUES (?, ?)", (source.original, original))
+                conn.execute("INSERT INTO originals VALUES (?, ?) ON CONFLICT DO NOTHING", (source.original, original))
             conn.execute("INSERT INTO staged_documents VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                          (self.build, self.documents, doc.name, sha, doc.title, doc.byline, doc.date, doc.source,
                           json.dumps([[b.kind, b.start, b.end] for b in doc.blocks]), source.origin,
@@ -61,17 +61,16 @@ class Staging:
         store itself: an addition to an archive reads none of its texts."""
         first_document, first_passage = self.documents, self.passages
         with self._writing() as conn:
-            conn.create_function("kind_of", 1, kind_of)  # sources of versions from before they were recorded
             conn.execute(
                 "INSERT INTO staged_documents SELECT ?, ? + ROW_NUMBER() OVER (ORDER BY d.position) - 1, d.name, "
                 "d.sha256, d.title, d.byline, d.date, d.source, d.blocks, COALESCE(s.origin, ?), "
                 "COALESCE(s.kind, kind_of(d.name)), s.original, s.added_by, s.added_at, ? FROM documents d "
                 "LEFT JOIN sources s ON s.version_id = d.version_id AND s.name = d.name "
-                "WHERE d.version_id = ? AND d.name IS NOT ?",
+                "WHERE d.version_id = ? AND d.name IS DISTINCT FROM ?",
                 (self.build, first_document, CONFIGURED, self.started, version_id, without))
             conn.execute(
                 "INSERT INTO staged_passages SELECT ?, ? + ROW_NUMBER() OVER (ORDER BY position) - 1, document, "
-                'section, paragraph, start, "end", sentences FROM passages WHERE version_id = ? AND document IS NOT ?',
+                'section, paragraph, start, "end", sentences FROM passages WHERE version_id = ? AND document IS DISTINCT FROM ?',
                 (self.build, first_passage, version_id, without))
             self.documents += conn.execute("SELECT COUNT(*) FROM staged_documents WHERE build = ?",
                                            (self.build,)).fetchone()[0] - first_document
@@ -109,8 +108,8 @@ class Staging:
                                   (self.corpus,)).fetchone()[0]
             now = time.time()
             version_id = conn.execute(
-                "INSERT INTO versions (corpus, number, created_at, author, action, changes) VALUES (?, ?, ?, ?, ?, ?)",
-                (self.corpus, number, now, author, action, json.dumps(changes))).lastrowid
+                "INSERT INTO versions (corpus, number, created_at, author, action, changes) VALUES (?, ?, ?, ?, ?, ?) "
+                "RETURNING id", (self.corpus, number, now, author, action, json.dumps(changes))).fetchone()[0]
             conn.execute("INSERT INTO documents SELECT ?, position, name, sha256, title, byline, date, source, "
                          "blocks FROM staged_documents WHERE build = ?", (version_id, self.build))
             conn.execute('INSERT INTO passages SELECT ?, position, document, section, paragraph, start, "end", '

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass
 
 from index.ingest.documents import Document
-from index.store.sqlite import Snapshot
+from index.store.snapshots import Snapshot
 from index.text.tokens import DEFAULT_TOKENIZER, TOKEN, fold
 
 

@@ -22,7 +22,7 @@ from dataclasses import asdict, dataclass, field
 
 from index.ingest.documents import Document
 from index.retrieval.bm25 import synonym_groups
-from index.store.sqlite import Snapshot
+from index.store.snapshots import Snapshot
 from index.summaries.sentences import Sentence, SummarySentence, read_sentences  # noqa: F401 (summaries' API)
 from index.text.tokens import DEFAULT_TOKENIZER, fold
 

@@ -104,7 +104,7 @@ async def test_sync_command_and_the_entry_point(standin, index_settings, tmp_pat
 def test_console_content_commands(index_settings, tmp_path):
     """The console moderates its corpus (--corpus): add, list, remove, history, rollback, and
     refusals that change nothing."""
-    from index.store.sqlite import Store
+    from index.store.sqlite import SQLiteStore
 
     article = tmp_path / "storks.txt"
     article.write_bytes(b"Storks over Zanzibar\n\nThe lighthouse keeper, Amina Oyelaran, counted 4,312 "
@@ -127,9 +127,9 @@ def test_console_content_commands(index_settings, tmp_path):
     assert "Rolled back to version 2: content version 4" in out
     assert "Rollback takes a version number" in out and "Use /content add PATH" in out
     assert "Traceback" not in done.stderr
-    store = Store(index_settings.index_path)
+    store = SQLiteStore(index_settings.index_path)
     assert store.live_version("console-test").number == 4
-    assert store.live_version("default").number == Store(index_settings.index_path).live_version("default").number
+    assert store.live_version("default").number == SQLiteStore(index_settings.index_path).live_version("default").number
     results = [e["result"] for e in store.audit_log("console-test")]
     assert sum(r.startswith("failed: ") for r in results) == 2  # the duplicate and the empty file
 

@@ -4,7 +4,7 @@ import pytest
 
 from index.engine import Engine
 from index.settings import IndexSettings
-from index.store.sqlite import Store
+from index.store.sqlite import SQLiteStore
 
 ROOT = Path(__file__).resolve().parents[2]
 CONTENT = ROOT / "content"
@@ -23,7 +23,7 @@ def settings(tmp_path) -> IndexSettings:
 
 @pytest.fixture
 def engine(settings) -> Engine:
-    return Engine(Store(settings.index_path), settings=settings)
+    return Engine(SQLiteStore(settings.index_path), settings=settings)
 
 
 @pytest.fixture(scope="session")
@@ -31,6 +31,6 @@ def article_engine(tmp_path_factory) -> Engine:
     """The default article, indexed once for every read-only test."""
     path = tmp_path_factory.mktemp("article") / "index.sqlite3"
     settings = IndexSettings(index_path=path, content=[CONTENT])
-    built = Engine(Store(path), settings=settings)
+    built = Engine(SQLiteStore(path), settings=settings)
     built.build()
     return built

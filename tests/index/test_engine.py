@@ -8,7 +8,7 @@ from index.engine import Engine
 from index.errors import NotIndexedError, QuestionError
 from index.ingest.documents import ReadError
 from index.settings import IndexSettings
-from index.store.sqlite import Store
+from index.store.sqlite import SQLiteStore
 from index.text.tokens import fold
 
 
@@ -99,7 +99,7 @@ def test_tiny_corpora_still_rank(tmp_path, texts):
     source = tmp_path / "tiny.txt"
     source.write_text("\n\n".join(texts))
     settings = IndexSettings(index_path=tmp_path / "i.sqlite3", content=[source])
-    tiny = Engine(Store(settings.index_path), settings=settings)
+    tiny = Engine(SQLiteStore(settings.index_path), settings=settings)
     tiny.build()
     result = tiny.ask("Where was the red kite?")
     assert result.passages and result.passages[0].score > 0

@@ -11,7 +11,7 @@ from index.content.operations import ContentManager
 from index.engine import Engine
 from index.loading import LOADED
 from index.settings import IndexSettings
-from index.store.sqlite import Store
+from index.store.sqlite import SQLiteStore
 
 HARBOUR = "Harbour news\n\nThe harbour of Velde reopened on Monday after 12 days of repairs.\n"
 ORCHARD = b"Orchard news\n\nThe Halvorsen orchard grew 40 tonnes of pears this autumn.\n"
@@ -28,7 +28,7 @@ def corpora(tmp_path, **settings) -> tuple[ContentManager, IndexSettings]:
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "harbour.txt").write_text(HARBOUR)
     index = IndexSettings(_env_file=None, index_path=tmp_path / "i.db", content=[tmp_path / "c"], **settings)
-    manager = ContentManager(Store(index.index_path), index)
+    manager = ContentManager(SQLiteStore(index.index_path), index)
     manager.reindex("default", "op")
     for guild in ("guild-1", "guild-2"):
         manager.ensure(guild)  # a copy of the default content

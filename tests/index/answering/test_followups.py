@@ -12,7 +12,7 @@ from index.evaluation.followups import agrees
 from index.evaluation.questions import load_questions
 from index.settings import IndexSettings
 from index.store import answers
-from index.store.sqlite import Store
+from index.store.sqlite import SQLiteStore
 from tests.index.conftest import ROOT
 
 
@@ -51,7 +51,7 @@ def harbour(tmp_path):
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "harbour.txt").write_text(HARBOUR)
     settings = IndexSettings(_env_file=None, index_path=tmp_path / "h.db", content=[tmp_path / "c"])
-    engine = Engine(Store(settings.index_path), settings=settings)
+    engine = Engine(SQLiteStore(settings.index_path), settings=settings)
     engine.build()
     return engine
 

@@ -4,7 +4,7 @@ import pytest
 
 from index.engine import Engine
 from index.settings import IndexSettings
-from index.store.sqlite import Store
+from index.store.sqlite import SQLiteStore
 from tests.index.conftest import CONTENT
 
 # The evidence threshold these tests assume: a best passage holding under 15% of the question's
@@ -17,7 +17,7 @@ MIN_EVIDENCE = 0.15
 def article_engine(tmp_path_factory) -> Engine:
     path = tmp_path_factory.mktemp("refusals") / "index.sqlite3"
     settings = IndexSettings(index_path=path, content=[CONTENT], min_evidence=MIN_EVIDENCE)
-    engine = Engine(Store(path), settings=settings)
+    engine = Engine(SQLiteStore(path), settings=settings)
     engine.build()
     return engine
 

@@ -6,7 +6,7 @@ import sys
 
 import pytest
 
-from index.store.sqlite import Store
+from index.store.sqlite import SQLiteStore
 from tests.index.conftest import CONTENT, ROOT
 
 
@@ -24,7 +24,7 @@ def built(tmp_path_factory):
     index = tmp_path_factory.mktemp("cli") / "index.sqlite3"
     done = run("build", str(CONTENT), index=index)
     assert done.returncode == 0, done.stderr
-    passages = len(Store(index).load().passages)  # one a paragraph of the article
+    passages = len(SQLiteStore(index).load().passages)  # one a paragraph of the article
     assert passages > 20 and f"1 documents, {passages} passages" in done.stdout and " ms" in done.stdout
     return index
 
@@ -70,7 +70,7 @@ def test_invalid_setting_names_the_key(built):
 
 def test_stats_and_if_missing(built):
     done = run("stats", "--json", index=built)
-    assert json.loads(done.stdout)["passages"] == len(Store(built).load().passages)
+    assert json.loads(done.stdout)["passages"] == len(SQLiteStore(built).load().passages)
     again = run("build", "--if-missing", index=built)
     assert again.returncode == 0 and "not rebuilt" in again.stdout
     assert json.loads(run("stats", "--json", index=built).stdout)["version"] == 1

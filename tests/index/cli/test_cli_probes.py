@@ -10,7 +10,7 @@ import pytest
 
 from index.engine import Engine
 from index.settings import IndexSettings
-from index.store.sqlite import Store
+from index.store.sqlite import SQLiteStore
 from tests.index.cli.test_cli import run
 from tests.index.conftest import CONTENT, ROOT
 
@@ -53,17 +53,17 @@ def test_build_keeps_the_size_limit_and_changes_nothing(built, tmp_path):
     big = tmp_path / "big"
     big.mkdir()
     (big / "archive.txt").write_text("Archive\n\n" + "The harbour was busy that year. " * 200)
-    before = Store(built).live_version().number
+    before = SQLiteStore(built).live_version().number
     done = run("build", str(big), index=built, env={"VERBATIM_MAX_DOCUMENT_BYTES": "2000"})
     assert done.returncode == 2
     assert done.stderr.strip() == done.stderr.strip().splitlines()[0]
     assert "archive.txt is 6,409 bytes; the limit is 2,000" in done.stderr
-    assert Store(built).live_version().number == before
+    assert SQLiteStore(built).live_version().number == before
     # the command line may take more than a Discord attachment, with its own setting
     added = run("add", str(big / "archive.txt"), index=built,
                 env={"VERBATIM_MAX_UPLOAD_BYTES": "2000", "VERBATIM_MAX_DOCUMENT_BYTES": "10000"})
     assert added.returncode == 0, added.stderr
-    assert Store(built).live_version().number == before + 1
+    assert SQLiteStore(built).live_version().number == before + 1
 
 
 def test_eval_without_its_data_says_where_it_belongs(tmp_path):
@@ -86,7 +86,7 @@ def test_the_answer_is_always_a_slice_of_the_first_passage(tmp_path, reader):
     for content in (tmp_path / "c", CONTENT):
         settings = IndexSettings(_env_file=None, index_path=tmp_path / f"{content.name}.db", content=[content],
                                  reader=reader, answer_threshold=0.0)
-        engine = Engine(Store(settings.index_path), settings=settings)
+        engine = Engine(SQLiteStore(settings.index_path), settings=settings)
         engine.build()
         asked = QUESTIONS + ["How many people died in the Paris attacks?", "Who is Peskov?",
                              "Where did the G20 summit take place?", "When did Putin speak?"]
@@ -112,4 +112,4 @@ def test_prune_from_the_command_line(tmp_path):
     done = run("prune", "--keep", "1", index=index)
     assert done.returncode == 0, done.stderr
     assert "corpus default: 2 old versions deleted" in done.stdout and " MB -> " in done.stdout
-    assert [v.number for v in Store(index).history()] == [3]
+    assert [v.number for v in SQLiteStore(index).history()] == [3]

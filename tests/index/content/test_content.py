@@ -22,7 +22,7 @@ from index.errors import ContentError
 from index.ingest.documents import ReadError
 from index.ingest.fetching import FetchError, fetch
 from index.settings import IndexSettings
-from index.store.sqlite import ADDED, CONFIGURED
+from index.store.snapshots import ADDED, CONFIGURED
 
 ROOT = Path(__file__).resolve().parents[3]
 

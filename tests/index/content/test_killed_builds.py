@@ -1,5 +1,5 @@
 """kill -9 at any instant of a build or an add leaves the previous version live, answering, and
-the store ready for the next change. The builds run as real `python -m index` subprocesses;
+the store ready for the next change, on each backend. The builds run as real `python -m index` subprocesses;
 slow_index.py slows them (per document read, per document staged, per part of the index
 written) so the kills land where they are meant to."""
 from __future__ import annotations
@@ -11,12 +11,13 @@ import sqlite3
 import subprocess
 import sys
 import time
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from index.engine import Engine
-from index.store.sqlite import Store
+from index.store.base import Store
 
 ROOT = Path(__file__).resolve().parents[3]
 DOCUMENTS = 20
@@ -36,24 +37,33 @@ def write_content(folder: Path, prefix: str, topic: str, detail: str) -> Path:
 SLOW_INDEX = Path(__file__).with_name("slow_index.py")
 
 
-def env() -> dict:
-    return {**os.environ, "PYTHONPATH": str(ROOT)}
+@dataclass
+class Target:
+    """The store the subprocesses change: an SQLite file (--index) or a PostgreSQL database (the URL
+    in their environment)."""
+    store: Store
+    args: list[str]
+    env: dict[str, str]
 
 
-def index_cmd(*args, index: Path) -> list[str]:
-    return [sys.executable, "-m", "index", *args, "--index", str(index)]
+def env(index: Target) -> dict:
+    return {**os.environ, "PYTHONPATH": str(ROOT), **index.env}
 
 
-def run(*args, index: Path, timeout: float = 120) -> subprocess.CompletedProcess:
-    result = subprocess.run(index_cmd(*args, index=index), cwd=ROOT, env=env(), capture_output=True,
+def index_cmd(*args, index: Target) -> list[str]:
+    return [sys.executable, "-m", "index", *args, *index.args]
+
+
+def run(*args, index: Target, timeout: float = 120) -> subprocess.CompletedProcess:
+    result = subprocess.run(index_cmd(*args, index=index), cwd=ROOT, env=env(index), capture_output=True,
                             text=True, timeout=timeout)
     assert result.returncode == 0, result.stderr
     return result
 
 
-def start(*args, index: Path, pause: str = PAUSE) -> subprocess.Popen:
-    command = [sys.executable, str(SLOW_INDEX), pause, *args, "--index", str(index)]
-    return subprocess.Popen(command, cwd=ROOT, env=env(), stdout=subprocess.PIPE,
+def start(*args, index: Target, pause: str = PAUSE) -> subprocess.Popen:
+    command = [sys.executable, str(SLOW_INDEX), pause, *args, *index.args]
+    return subprocess.Popen(command, cwd=ROOT, env=env(index), stdout=subprocess.PIPE,
                             stderr=subprocess.PIPE, text=True, bufsize=1)
 
 
@@ -77,22 +87,27 @@ def kill(proc: subprocess.Popen) -> None:
 
 
 @pytest.fixture
-def built(tmp_path):
+def built(tmp_path, new_store):
     """A store whose live version 1 is the 'lighthouse' content; 'volcano' content is waiting."""
     old = write_content(tmp_path / "old", "old", "lighthouse", "painted red by volunteers")
     new = write_content(tmp_path / "new", "new", "volcano", "climbed by geologists")
-    index = tmp_path / "index.db"
+    store = new_store()
+    if hasattr(store, "path"):
+        index = Target(store, ["--index", str(store.path)], {})
+    else:
+        index = Target(store, [], {"VERBATIM_DATABASE_URL": store.url})
     run("build", str(old), index=index)
     return index, old, new
 
 
-def assert_previous_version_answers(index: Path) -> None:
-    with sqlite3.connect(index) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
-    live = Store(index).load()
+def assert_previous_version_answers(index: Target) -> None:
+    if hasattr(index.store, "path"):
+        with sqlite3.connect(index.store.path) as conn:
+            assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    live = index.store.load()
     assert (live.version.number, len(live.documents)) == (1, DOCUMENTS)
     questions = "Who painted the lighthouse of district 7?\nWho climbed the volcano?\n"
-    result = subprocess.run(index_cmd("ask", "--batch", index=index), input=questions, cwd=ROOT, env=env(),
+    result = subprocess.run(index_cmd("ask", "--batch", index=index), input=questions, cwd=ROOT, env=env(index),
                             capture_output=True, text=True, timeout=120)
     assert result.returncode == 0, result.stderr
     lighthouse, volcano = map(json.loads, result.stdout.splitlines())
@@ -102,11 +117,11 @@ def assert_previous_version_answers(index: Path) -> None:
     assert volcano["refused"]
 
 
-def assert_next_change_succeeds(index: Path, new: Path) -> None:
-    run("build", str(new), index=index, timeout=60)  # not blocked: the kernel freed the dead one's lock
-    live = Store(index).load()
+def assert_next_change_succeeds(index: Target, new: Path) -> None:
+    run("build", str(new), index=index, timeout=60)  # not blocked: the dead one's lock died with it
+    live = index.store.load()
     assert (live.version.number, len(live.documents)) == (2, DOCUMENTS)  # the killed build took no number
-    answer = Engine(Store(index)).ask("Who climbed the volcano of district 3?")
+    answer = Engine(index.store).ask("Who climbed the volcano of district 3?")
     assert "climbed by geologists" in answer.passages[0].text
 
 
@@ -132,7 +147,7 @@ def test_a_build_killed_at_any_point_leaves_the_previous_version(built, point):
     assert_previous_version_answers(index)
     assert_next_change_succeeds(index, new)
     if line:  # the killed build had started its change: the next one marks it in the audit log
-        results = [e["result"] for e in Store(index).audit_log()]
+        results = [e["result"] for e in index.store.audit_log()]
         assert "interrupted: the process ended before it finished" in results
 
 
@@ -146,7 +161,7 @@ def test_an_add_killed_while_writing_leaves_the_previous_version(built, tmp_path
     kill(proc)
     assert_previous_version_answers(index)
     run("add", str(extra), index=index)  # nothing of the killed add is left to stand in its way
-    assert Store(index).load().document("volcano-extra.txt") is not None
+    assert index.store.load().document("volcano-extra.txt") is not None
 
 
 def test_questions_are_answered_and_a_second_change_waits_during_a_build(built, tmp_path):
@@ -167,7 +182,7 @@ def test_questions_are_answered_and_a_second_change_waits_during_a_build(built, 
     for proc in (build, add):
         proc.stdout.close()
         proc.stderr.close()
-    history = Store(index).history()
+    history = index.store.history()
     assert [(v.number, v.action) for v in history] == [(3, "add"), (2, "reindex"), (1, "reindex")]
-    names = {d.name for d in Store(index).load().documents}
+    names = {d.name for d in index.store.load().documents}
     assert "extra.txt" in names and "new-00.txt" in names and "old-00.txt" not in names

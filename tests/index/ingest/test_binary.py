@@ -19,7 +19,7 @@ from index.ingest.documents import ReadError
 from index.ingest.passages import split_passages
 from index.ingest.reading import read_bytes, read_path
 from index.settings import IndexSettings
-from index.store.sqlite import Store
+from index.store.sqlite import SQLiteStore
 from tests.index.conftest import ARTICLE
 
 QUESTIONS = ["How many people died in the Paris attacks?", "Who is Peskov?", "Where is Belek?",
@@ -63,7 +63,7 @@ def test_a_pdf_gets_the_answers_its_text_gets(tmp_path):
     engines = []
     for source in (tmp_path / "pdf", ARTICLE.parent):
         settings = IndexSettings(_env_file=None, index_path=tmp_path / f"{source.name}.db", content=[source])
-        engine = Engine(Store(settings.index_path), settings=settings)
+        engine = Engine(SQLiteStore(settings.index_path), settings=settings)
         engine.build()
         engines.append(engine)
     answered = 0
@@ -138,7 +138,7 @@ def test_a_docx_keeps_its_title_and_sections(tmp_path):
     (tmp_path / "c").mkdir()
     (tmp_path / "c" / "orchard.docx").write_bytes(data)
     settings = IndexSettings(_env_file=None, index_path=tmp_path / "d.db", content=[tmp_path / "c"])
-    engine = Engine(Store(settings.index_path), settings=settings)
+    engine = Engine(SQLiteStore(settings.index_path), settings=settings)
     engine.build()
     result = engine.ask("How many tonnes of pears did the orchard grow?")
     assert result.answer == "40" and result.passages[0].section == "The harvest"

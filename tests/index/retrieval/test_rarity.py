@@ -5,7 +5,7 @@ import pytest
 
 from index.retrieval import rarity
 from index.retrieval.postings import zipf_weight
-from index.store.sqlite import Store
+from index.store.sqlite import SQLiteStore
 from tests.index.conftest import ARTICLE, ROOT
 
 
@@ -31,7 +31,7 @@ def test_weight_zero_or_a_term_the_content_lacks_counts_once():
 
 
 def test_frequencies_are_kept_in_the_store_and_read_back(tmp_path):
-    store = Store(tmp_path / "index.sqlite3")
+    store = SQLiteStore(tmp_path / "index.sqlite3")
     store.save_word_frequencies({})  # creates the file
     first = rarity.zipf_frequencies({"people", "gunmen"}, store)
     assert first["people"] > first["gunmen"] > 0

@@ -14,7 +14,7 @@ from index.retrieval import reranking
 from index.retrieval.bm25 import Retriever
 from index.retrieval.reranking import EmbeddingReranker
 from index.settings import IndexSettings
-from index.store.sqlite import Store
+from index.store.sqlite import SQLiteStore
 from tests.index.conftest import CONTENT, ROOT
 
 # No word of the question is in any text: only meaning links it to the orchestra.
@@ -50,7 +50,7 @@ def test_zero_weight_keeps_the_lexical_order():
 
 def test_engine_uses_the_reranker_when_the_setting_asks(tmp_path):
     settings = IndexSettings(index_path=tmp_path / "i.sqlite3", content=[CONTENT], reranker="minilm")
-    engine = Engine(Store(settings.index_path), settings=settings)
+    engine = Engine(SQLiteStore(settings.index_path), settings=settings)
     engine.build()
     assert engine.current().retriever.reranker is not None
     result = engine.ask("How many people died in the Paris attacks?")
@@ -73,10 +73,10 @@ def test_missing_extra_is_one_clear_line_and_exit_2(tmp_path):
 def test_default_engine_never_loads_the_model(tmp_path):
     settings = IndexSettings(index_path=tmp_path / "i.sqlite3", content=[CONTENT])
     assert settings.reranker == "none"
-    code = ("import sys; from index.engine import Engine; from index.store.sqlite import Store; "
+    code = ("import sys; from index.engine import Engine; from index.store.sqlite import SQLiteStore; "
             "from index.settings import IndexSettings; from pathlib import Path; "
             f"s = IndexSettings(index_path=Path({str(tmp_path / 'i.sqlite3')!r}), content=[Path({str(CONTENT)!r})]); "
-            "e = Engine(Store(s.index_path), settings=s); e.build(); e.ask('How many died?'); "
+            "e = Engine(SQLiteStore(s.index_path), settings=s); e.build(); e.ask('How many died?'); "
             "print('torch' in sys.modules, 'sentence_transformers' in sys.modules)")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.stdout.split() == ["False", "False"], done.stderr
@@ -84,7 +84,7 @@ def test_default_engine_never_loads_the_model(tmp_path):
 
 def test_passage_vectors_are_kept_in_the_store_and_not_embedded_again(tmp_path, monkeypatch):
     settings = IndexSettings(index_path=tmp_path / "i.sqlite3", content=[CONTENT], reranker="minilm")
-    store = Store(settings.index_path)
+    store = SQLiteStore(settings.index_path)
     Engine(store, settings=settings).build()
     first = Engine(store, settings=settings).current()
     with sqlite3.connect(settings.index_path) as conn:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from index.errors import StoreError
-from index.store.sqlite import Store
+from index.store.sqlite import SQLiteStore
 from tests.index.cli.test_cli import run
 from tests.index.conftest import CONTENT, ROOT
 
@@ -61,7 +61,7 @@ def test_a_damaged_index_is_one_line_and_left_as_it_was(built, how, command):
 def test_store_error_names_the_file_in_process(built):
     damaged(built, "garbage")
     with pytest.raises(StoreError, match="not a readable Verbatim index"):
-        Store(built).load()
+        SQLiteStore(built).load()
 
 
 def as_another_user() -> list[str]:

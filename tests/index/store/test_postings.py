@@ -14,7 +14,7 @@ from index.retrieval.bm25 import Retriever
 from index.settings import IndexSettings
 from index.store.lazy import open_version
 from index.store.postings import StoredPostings
-from index.store.sqlite import Store
+from index.store.sqlite import SQLiteStore
 from tests.index.conftest import ARTICLE, CONTENT, ROOT
 
 SQUAD = ROOT.parent / "shared/eval/squad/dev-v1.1-heldout13.json"
@@ -41,12 +41,12 @@ def made_up(copies: int = 1) -> list[Document]:
     return [document(f"news-{c}.txt", [p.format(n=10 + c) for p in paragraphs]) for c in range(copies)]
 
 
-def publish(store: Store, corpus: str, documents: list[Document]):
+def publish(store: SQLiteStore, corpus: str, documents: list[Document]):
     passages = [p for d in documents for p in split_passages(d)]
     return store.publish(corpus, documents, passages, "test", "build"), passages
 
 
-def stored_retriever(store: Store, corpus: str, settings: IndexSettings) -> Retriever:
+def stored_retriever(store: SQLiteStore, corpus: str, settings: IndexSettings) -> Retriever:
     LOADED.clear()
     return Engine(store, corpus, settings).current().retriever
 
@@ -66,7 +66,7 @@ def test_the_stored_index_ranks_the_default_article_as_retrieval_in_memory(artic
 
 @pytest.mark.skipif(not SQUAD.exists(), reason="SQuAD's held-out articles are in ../shared/eval")
 def test_the_stored_index_ranks_squad_articles_as_retrieval_in_memory(tmp_path):
-    store = Store(tmp_path / "index.sqlite3")
+    store = SQLiteStore(tmp_path / "index.sqlite3")
     settings = IndexSettings(_env_file=None, index_path=store.path, content=[CONTENT])
     for article in json.loads(SQUAD.read_text())["data"][:3]:
         documents = [document("article.txt", [p["context"] for p in article["paragraphs"]])]
@@ -78,7 +78,7 @@ def test_the_stored_index_ranks_squad_articles_as_retrieval_in_memory(tmp_path):
 
 
 def test_a_corpus_larger_than_the_pool_ranks_as_in_memory(tmp_path):
-    store = Store(tmp_path / "index.sqlite3")
+    store = SQLiteStore(tmp_path / "index.sqlite3")
     settings = IndexSettings(_env_file=None, index_path=store.path, content=[CONTENT], retrieval_pool=10)
     _, passages = publish(store, "harbour", made_up(copies=12))  # 60 passages, 10 scored in full
     questions = ["How many passengers did the Astrid carry?", "Who opposed the pier?", "What fell by 15 percent?"]
@@ -89,47 +89,47 @@ def test_a_corpus_larger_than_the_pool_ranks_as_in_memory(tmp_path):
     assert "15 percent" in passages[stored.search(questions[2], 1)[0].index].text
 
 
-def test_each_version_gets_its_index_and_equal_content_shares_one(tmp_path):
-    store = Store(tmp_path / "index.sqlite3")
+def test_each_version_gets_its_index_and_equal_content_shares_one(new_store):
+    store = new_store()
     publish(store, "a", made_up())
     publish(store, "b", made_up())  # a copy: the same content
-    with sqlite3.connect(store.path) as conn:
+    with store.connect() as conn:
         keys = {r[0] for r in conn.execute("SELECT DISTINCT key FROM term_parts")}
     assert len(keys) == 1  # one index, shared
     publish(store, "a", made_up(copies=2))
-    with sqlite3.connect(store.path) as conn:
+    with store.connect() as conn:
         assert conn.execute("SELECT COUNT(DISTINCT key) FROM term_parts").fetchone()[0] == 2
 
 
-def test_pruning_drops_the_index_no_version_uses(tmp_path):
-    store = Store(tmp_path / "index.sqlite3")
+def test_pruning_drops_the_index_no_version_uses(new_store):
+    store = new_store()
     publish(store, "a", made_up(copies=1))
     publish(store, "a", made_up(copies=2))
     publish(store, "a", made_up(copies=3))
     store.prune("a", keep=1)
-    with sqlite3.connect(store.path) as conn:
+    with store.connect() as conn:
         assert conn.execute("SELECT COUNT(DISTINCT key) FROM term_parts").fetchone()[0] == 1
         assert conn.execute("SELECT COUNT(DISTINCT key) FROM postings").fetchone()[0] == 1
-    settings = IndexSettings(_env_file=None, index_path=store.path, content=[CONTENT])
+    settings = IndexSettings(_env_file=None, content=[CONTENT])
     assert Engine(store, "a", settings).ask("Who opposed the pier?").passages
 
 
-def test_a_version_without_an_index_gets_one_at_its_first_question(tmp_path):
-    store = Store(tmp_path / "index.sqlite3")
+def test_a_version_without_an_index_gets_one_at_its_first_question(new_store):
+    store = new_store()
     publish(store, "harbour", made_up(copies=3))
-    with sqlite3.connect(store.path) as conn:  # as a file written before indexes were kept
+    with store.connect() as conn:  # as a file written before indexes were kept
         for table in ("term_indexes", "term_parts", "postings", "words"):
             conn.execute(f"DELETE FROM {table}")
-    settings = IndexSettings(_env_file=None, index_path=store.path, content=[CONTENT])
+    settings = IndexSettings(_env_file=None, content=[CONTENT])
     LOADED.clear()
     result = Engine(store, "harbour", settings).ask("How many passengers did the Astrid carry?")
     assert "Astrid" in result.passages[0].text
-    with sqlite3.connect(store.path) as conn:
+    with store.connect() as conn:
         assert conn.execute("SELECT COUNT(*) FROM term_parts").fetchone()[0] == 1
 
 
-def test_a_version_read_on_demand_holds_what_a_whole_load_holds(tmp_path):
-    store = Store(tmp_path / "index.sqlite3")
+def test_a_version_read_on_demand_holds_what_a_whole_load_holds(new_store):
+    store = new_store()
     documents = [*made_up(copies=2), Document(ARTICLE.name, ARTICLE.read_text(encoding="utf-8"))]
     documents[-1] = Document(ARTICLE.name, documents[-1].text,
                              blocks=[Block("paragraph", 0, len(documents[-1].text.split("\n\n")[0]))])
@@ -142,7 +142,7 @@ def test_a_version_read_on_demand_holds_what_a_whole_load_holds(tmp_path):
     assert lazy.document("absent.txt") is None
     with pytest.raises(IndexError):
         lazy.passages[len(whole.passages)]
-    assert open_version(Store(Path(tmp_path) / "index.sqlite3"), "no-such-corpus") is None
+    assert open_version(new_store(), "no-such-corpus") is None
 
 
 def test_an_index_is_written_in_short_transactions_and_counts_once_complete(tmp_path):
@@ -152,7 +152,7 @@ def test_an_index_is_written_in_short_transactions_and_counts_once_complete(tmp_
     from index.store.postings import _write_index, has_index, index_key
     from index.text.tokens import DEFAULT_TOKENIZER
 
-    store = Store(tmp_path / "index.sqlite3")
+    store = SQLiteStore(tmp_path / "index.sqlite3")
     _, passages = publish(store, "harbour", made_up(copies=4))
     texts = [p.text for p in passages]
     key = index_key("other-content", "pairs")
@@ -182,7 +182,7 @@ def test_a_read_only_file_without_an_index_answers_from_one_held_in_memory(tmp_p
     from index.errors import StoreError
     from index.retrieval.postings import MemoryPostings
 
-    store = Store(tmp_path / "index.sqlite3")
+    store = SQLiteStore(tmp_path / "index.sqlite3")
     publish(store, "harbour", made_up(copies=2))
     with sqlite3.connect(store.path) as conn:  # as a file from before indexes were kept
         conn.execute("DELETE FROM term_indexes")
@@ -200,7 +200,7 @@ def test_a_read_only_file_without_an_index_answers_from_one_held_in_memory(tmp_p
         assert conn.execute("SELECT COUNT(*) FROM term_indexes").fetchone()[0] == 0  # nothing written
 
 
-def test_threads_asking_one_loaded_version_get_what_one_thread_gets(tmp_path, monkeypatch):
+def test_threads_asking_one_loaded_version_get_what_one_thread_gets(new_store, monkeypatch):
     """Worker threads share a loaded version and its caches; small caches make them evict each
     other's entries all the time."""
     from concurrent.futures import ThreadPoolExecutor
@@ -211,9 +211,9 @@ def test_threads_asking_one_loaded_version_get_what_one_thread_gets(tmp_path, mo
     monkeypatch.setattr(reading, "PASSAGES_KEPT_READ", 3)
     monkeypatch.setattr(lazy._Kept, "keep", 3)
     monkeypatch.setattr(postings, "POSTINGS_KEPT_BYTES", 200)
-    store = Store(tmp_path / "index.sqlite3")
+    store = new_store()
     publish(store, "harbour", made_up(copies=8))
-    settings = IndexSettings(_env_file=None, index_path=store.path, content=[CONTENT], reader=False)
+    settings = IndexSettings(_env_file=None, content=[CONTENT], reader=False)
     LOADED.clear()
     engine = Engine(store, "harbour", settings)
     questions = ["How many passengers did the Astrid carry?", "Who opposed the pier?", "What closed the port?",
@@ -227,7 +227,7 @@ def test_threads_asking_one_loaded_version_get_what_one_thread_gets(tmp_path, mo
 def test_loaded_versions_of_one_file_share_one_reading_connection(tmp_path):
     """A thousand corpora loaded must not hold a thousand connections (file descriptors); a file
     replaced at the same path is read afresh, never through the old file's connection."""
-    store = Store(tmp_path / "index.sqlite3")
+    store = SQLiteStore(tmp_path / "index.sqlite3")
     publish(store, "a", made_up(copies=1))
     publish(store, "b", made_up(copies=2))
     settings = IndexSettings(_env_file=None, index_path=store.path, content=[CONTENT])
@@ -237,7 +237,7 @@ def test_loaded_versions_of_one_file_share_one_reading_connection(tmp_path):
     store.path.unlink()
     for suffix in ("-wal", "-shm"):
         Path(f"{store.path}{suffix}").unlink(missing_ok=True)
-    replaced = Store(store.path)
+    replaced = SQLiteStore(store.path)
     publish(replaced, "a", [document("other.txt", ["The lighthouse of Orla was painted red by volunteers."])])
     LOADED.clear()
     assert replaced.reader().conn is not a.retriever.postings._conn

@@ -8,27 +8,23 @@ import time
 
 import pytest
 
-from index.errors import StoreError
+from index.errors import StoreConflict, StoreError
 from index.ingest.passages import split_passages
 from index.ingest.reading import read_bytes
 from index.store import schema
 from index.store import staging
 from index.store.schema import SCHEMA_VERSION
 from index.store.snapshots import text_hash
-from index.store.sqlite import (
-    ADDED,
-    AUDIT_STARTED,
-    CONFIGURED,
-    Source,
-    Store,
-)
+from index.store.base import Store
+from index.store.snapshots import ADDED, AUDIT_STARTED, CONFIGURED, Source
+from index.store.sqlite import SQLiteStore
 
 
 def doc(name: str, text: str):
     return read_bytes(text.encode(), name, "text")
 
 
-def publish(store: Store, docs, corpus="default", author="test", **kw):
+def publish(store: SQLiteStore, docs, corpus="default", author="test", **kw):
     passages = [p for d in docs for p in split_passages(d)]
     return store.publish(corpus, docs, passages, author, kw.pop("action", "build"), **kw)
 
@@ -37,8 +33,8 @@ A = doc("a.txt", "Apples\n\nApples grow on trees in the orchard.\n\nThey are pic
 B = doc("b.txt", "Boats\n\nBoats float on the water of the harbour.\n")
 
 
-def test_publish_and_load_a_whole_version(tmp_path):
-    store = Store(tmp_path / "x.db")
+def test_publish_and_load_a_whole_version(new_store):
+    store = new_store()
     v1 = publish(store, [A])
     v2 = publish(store, [A, B])
     assert (v1.number, v2.number) == (1, 2)
@@ -50,16 +46,16 @@ def test_publish_and_load_a_whole_version(tmp_path):
     assert store.load("other") is None
 
 
-def test_texts_are_stored_once(tmp_path):
-    store = Store(tmp_path / "x.db")
+def test_texts_are_stored_once(new_store):
+    store = new_store()
     for _ in range(3):
         publish(store, [A, B])
-    with sqlite3.connect(store.path) as conn:
+    with store.connect() as conn:
         assert conn.execute("SELECT COUNT(*) FROM texts").fetchone()[0] == 2
 
 
-def test_sources_excluded_and_originals_are_versioned(tmp_path):
-    store = Store(tmp_path / "x.db")
+def test_sources_excluded_and_originals_are_versioned(new_store):
+    store = new_store()
     original = b"Boats\n\nBoats float on the water of the harbour.\n"
     added = Source(ADDED, "text", "f" * 64, "mod", 123.0)
     publish(store, [A, B], sources={"b.txt": added}, excluded=frozenset({"c.txt"}),
@@ -72,8 +68,8 @@ def test_sources_excluded_and_originals_are_versioned(tmp_path):
     assert store.original("0" * 64) is None
 
 
-def test_publish_without_sources_keeps_the_live_ones(tmp_path):
-    store = Store(tmp_path / "x.db")
+def test_publish_without_sources_keeps_the_live_ones(new_store):
+    store = new_store()
     added = Source(ADDED, "text", None, "mod", 1.0)
     publish(store, [A, B], sources={"b.txt": added}, excluded=frozenset({"c.txt"}))
     publish(store, [A, B])  # e.g. a caller that knows nothing of sources
@@ -81,17 +77,17 @@ def test_publish_without_sources_keeps_the_live_ones(tmp_path):
     assert live.source("b.txt") == added and live.excluded == {"c.txt"}
 
 
-def test_a_failed_publish_changes_nothing(tmp_path):
-    store = Store(tmp_path / "x.db")
+def test_a_failed_publish_changes_nothing(new_store):
+    store = new_store()
     publish(store, [A])
-    with pytest.raises(sqlite3.IntegrityError):
+    with pytest.raises(StoreConflict):
         publish(store, [A, A])  # two documents with one name: the transaction is rolled back
     assert store.load().version.number == 1
     assert [v.number for v in store.history()] == [1]
 
 
-def test_readers_see_the_old_version_while_a_version_is_being_written(tmp_path, monkeypatch):
-    store = Store(tmp_path / "x.db")
+def test_readers_see_the_old_version_while_a_version_is_being_written(new_store, monkeypatch):
+    store = new_store()
     publish(store, [A])
     slow_hash = staging.text_hash
     monkeypatch.setattr(staging, "text_hash", lambda text: time.sleep(0.3) or slow_hash(text))  # per document written
@@ -105,8 +101,8 @@ def test_readers_see_the_old_version_while_a_version_is_being_written(tmp_path, 
     assert store.load().version.number == 2
 
 
-def test_audit_entries_started_finished_and_interrupted(tmp_path):
-    store = Store(tmp_path / "x.db")
+def test_audit_entries_started_finished_and_interrupted(new_store):
+    store = new_store()
     entry = store.record("g", "mod", "add", "file 'x.txt'", AUDIT_STARTED)
     store.finish_record(entry, "version 2")
     dead = store.record("g", "mod", "reindex", "from content", AUDIT_STARTED)
@@ -140,7 +136,7 @@ def test_a_version_1_file_is_read_and_upgraded(tmp_path):
         conn.execute("INSERT INTO meta VALUES ('schema', '1')")
     with sqlite3.connect(path) as conn:  # a version written by the old code: no sources rows, no index
         write_version_1(conn, A)
-    store = Store(path)
+    store = SQLiteStore(path)
     live = store.load()  # read without writing: the new tables do not exist yet
     assert live.version.number == 1 and live.source("a.txt").origin == CONFIGURED
     assert store.vectors("model", ["abc"]) == {}  # no vectors table yet: nothing kept
@@ -157,7 +153,7 @@ def test_a_version_1_file_is_read_and_upgraded(tmp_path):
 
 
 def test_a_newer_schema_is_refused(tmp_path):
-    store = Store(tmp_path / "x.db")
+    store = SQLiteStore(tmp_path / "x.db")
     publish(store, [A])
     with sqlite3.connect(store.path) as conn:
         conn.execute("UPDATE meta SET value = '99' WHERE key = 'schema'")

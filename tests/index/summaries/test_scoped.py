@@ -4,7 +4,7 @@ import pytest
 from index.engine import Engine
 from index.errors import EngineError
 from index.settings import IndexSettings
-from index.store.sqlite import Store
+from index.store.sqlite import SQLiteStore
 from index.summaries import scoped
 
 TOWNS = ["Vell", "Orla", "Brask", "Tummel"]
@@ -29,7 +29,7 @@ def archive(tmp_path, monkeypatch):
     folder.mkdir()
     write_archive(folder)
     settings = IndexSettings(_env_file=None, index_path=tmp_path / "index.sqlite3", content=[folder])
-    engine = Engine(Store(settings.index_path), settings=settings)
+    engine = Engine(SQLiteStore(settings.index_path), settings=settings)
     engine.build()
     return engine
 

@@ -14,7 +14,8 @@ from index.errors import EngineError, NotIndexedError
 from index.ingest.passages import split_passages
 from index.ingest.reading import read_path, read_text
 from index.settings import IndexSettings
-from index.store.sqlite import Snapshot, Store, Version
+from index.store.snapshots import Snapshot, Version
+from index.store.sqlite import SQLiteStore
 from index.summaries import sentences
 from index.summaries import summarise as summaries
 from index.summaries.summarise import ScopeError, summarize
@@ -366,7 +367,7 @@ def _previous_sentences(snapshot: Snapshot, wanted) -> list[str | None]:
 
 @pytest.fixture()
 def fresh_engine(tmp_path) -> Engine:
-    return Engine(Store(tmp_path / "index.sqlite3"), settings=IndexSettings(content=[ARTICLE]))
+    return Engine(SQLiteStore(tmp_path / "index.sqlite3"), settings=IndexSettings(content=[ARTICLE]))
 
 
 def test_an_empty_index_says_how_to_build_one(fresh_engine, tmp_path, capsys):

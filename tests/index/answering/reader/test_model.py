@@ -13,7 +13,7 @@ from index.answering.reader import SHIPPED, Reader, ReaderError, load_reader
 from index.engine import Engine
 from index.errors import ReaderUnavailableError
 from index.settings import IndexSettings
-from index.store.sqlite import Store
+from index.store.sqlite import SQLiteStore
 from tests.index.conftest import ROOT
 
 BAKERY = ("The Qwertly Bakery was founded in 1871 by Ottilie Brann, a baker from Lubeck. "
@@ -48,7 +48,7 @@ def made_up_engine(tmp_path_factory) -> Engine:
     folder = tmp_path_factory.mktemp("made-up")
     (folder / "bakery.txt").write_text(f"The Qwertly Bakery\n\n{BAKERY}\n\n{FERRY}\n", encoding="utf-8")
     path = folder / "index.sqlite3"
-    engine = Engine(Store(path), settings=IndexSettings(index_path=path, content=[folder / "bakery.txt"]))
+    engine = Engine(SQLiteStore(path), settings=IndexSettings(index_path=path, content=[folder / "bakery.txt"]))
     engine.build()
     return engine
 
@@ -131,14 +131,14 @@ def test_the_engine_reports_a_broken_model_as_its_own_error(tmp_path, made_up_en
     folder = _copy_of_shipped(tmp_path)
     (folder / "tokenizer.json").unlink()
     settings = made_up_engine.settings.model_copy(update={"reader_model": folder})
-    engine = Engine(Store(settings.index_path), settings=settings)
+    engine = Engine(SQLiteStore(settings.index_path), settings=settings)
     with pytest.raises(ReaderUnavailableError, match="tokenizer.json"):
         engine.ask("Who founded the bakery?")
 
 
 def test_without_the_reader_the_rules_still_answer(made_up_engine):
     settings = made_up_engine.settings.model_copy(update={"reader": False})
-    engine = Engine(Store(settings.index_path), settings=settings)
+    engine = Engine(SQLiteStore(settings.index_path), settings=settings)
     result = engine.ask("How many people does the bakery employ?")
     assert engine.current().reader is None
     assert result.answer == "38"  # the rules leave out the counted noun the question repeats
