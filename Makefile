@@ -29,7 +29,7 @@ embeddings: $(EMBEDDINGS)
 
 # Training the reader: PyTorch, transformers and onnx on top of the embeddings extra.
 $(TRAIN): $(EMBEDDINGS)
-	$(PY) -m pip install --quiet -e '.[dev,embeddings,train]'
+	$(PY) -m pip install --quiet -e '.[dev,embeddings,train,postgres]'
 	touch $(TRAIN)
 
 # Retrain and recalibrate the shipped reader (about an hour on two cores; see index/answering/reader/model/CARD.md).
@@ -44,7 +44,7 @@ index: $(STAMP)
 run: index
 	$(PY) -m bot --console-if-no-token
 
-# The tests cover the re-ranker and the reader's training too, so they install both.
+# The tests cover the re-ranker, the reader's training and the PostgreSQL store too, so they install all three.
 test: $(TRAIN)
 	$(PY) -m pytest
 

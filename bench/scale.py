@@ -1,4 +1,4 @@
-"""A newsroom's archive in one corpus: `python -m bench.scale [--quick] [--sizes N,N,...]`.
+"""A newsroom's archive in one corpus: `python -m bench.scale [--quick] [--sizes N,N,...] [--postgres]`.
 
 Builds corpora of 10k, 100k and 1M passages from real news text, PolNeAR's train articles
 (../shared/train/polnear/text), each copied as often as needed with variations: the copy's
@@ -88,11 +88,13 @@ def write_corpus(folder: Path, passages: int) -> int:
     return written
 
 
-def run_size(size: int) -> dict:
-    """One size, in this process: build, load, questions, memory."""
+def run_size(size: int, database: str | None = None) -> dict:
+    """One size, in this process: build, load, questions, memory; on the SQLite file, or on the
+    PostgreSQL `database` (an empty one)."""
     from index.engine import Engine
     from index.loading import LOADED
     from index.settings import IndexSettings
+    from index.store import open_store
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "archive"
@@ -100,17 +102,18 @@ def run_size(size: int) -> dict:
         write_corpus(folder, size)
         index = Path(tmp) / "index.sqlite3"
         env = {**os.environ, "VERBATIM_INDEX_PATH": str(index), "VERBATIM_CONTENT": json.dumps([str(folder)]),
-               "VERBATIM_MAX_DOCUMENT_BYTES": "50000000"}
+               "VERBATIM_MAX_DOCUMENT_BYTES": "50000000", "VERBATIM_DATABASE_URL": database or ""}
         started = time.perf_counter()
         subprocess.run([sys.executable, "-m", "index", "build"], cwd=ROOT, env=env, check=True,
                        capture_output=True)
         built = time.perf_counter() - started
         peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1000  # kB on Linux
-        figures = {"passages": None, "build s": round(built, 1), "build peak resident MB": round(peak),
-                   "index MB on disk": round(index.stat().st_size / 1e6)}
+        base = IndexSettings(_env_file=None, index_path=index, content=[folder], database_url=database)
+        figures = {"store": "postgresql" if database else "sqlite", "passages": None, "build s": round(built, 1),
+                   "build peak resident MB": round(peak), "index MB on disk": round(open_store(base).size() / 1e6)}
         before = resident_mb()
         for reader in (False, True):
-            settings = IndexSettings(_env_file=None, index_path=index, content=[folder], reader=reader)
+            settings = base.model_copy(update={"reader": reader})
             engine = Engine.from_settings(settings)
             LOADED.clear()
             started = time.perf_counter()
@@ -197,15 +200,22 @@ def main(argv: list[str] | None = None) -> int:
     if not POLNEAR.is_dir():
         print(f"bench.scale: {POLNEAR} is missing (PolNeAR's articles, see README)")
         return 2
+    database = argv[argv.index("--database") + 1] if "--database" in argv else None
     if "--one" in argv:
-        print(json.dumps(run_size(int(argv[argv.index("--one") + 1]))))
+        print(json.dumps(run_size(int(argv[argv.index("--one") + 1]), database)))
         return 0
     sizes = QUICK_SIZES if "--quick" in argv else SIZES
     if "--sizes" in argv:
         sizes = tuple(int(n) for n in argv[argv.index("--sizes") + 1].split(","))
+    server = None
+    if "--postgres" in argv:  # a throwaway server, a fresh database for each size
+        from tests import postgres_server
+        server = postgres_server.Server()
+        admin = server.start()
     results = {}
     for size in sizes:
-        child = subprocess.run([sys.executable, "-m", "bench.scale", "--one", str(size)], cwd=ROOT,
+        on = ["--database", postgres_server.create_database(admin)] if server else []
+        child = subprocess.run([sys.executable, "-m", "bench.scale", "--one", str(size), *on], cwd=ROOT,
                                capture_output=True, text=True)
         if child.returncode != 0:
             results[size] = {"failed": child.stderr.strip().splitlines()[-1:]}
@@ -215,6 +225,8 @@ def main(argv: list[str] | None = None) -> int:
         results[size] = figures
         print(json.dumps({size: figures}), flush=True)
     print(json.dumps(results, indent=2))
+    if server is not None:
+        server.stop()
     return 0 if all(f.get("targets met") is not False and "failed" not in f for f in results.values()) else 1
 
 

@@ -26,6 +26,10 @@ def parser() -> argparse.ArgumentParser:
                       help="the console front-end when DISCORD_TOKEN is not set (make run)")
     root.add_argument("--corpus", metavar="NAME", help="the corpus of the console (which moderates it) and of "
                       "direct messages (default: VERBATIM_CORPUS)")
+    root.add_argument("--shards", metavar="N", help="run the bot over N gateway shards in all "
+                      "(default: DISCORD_SHARD_COUNT; unsharded without it)")
+    root.add_argument("--shard-ids", metavar="IDS", help="the shards this process runs, e.g. 0,1 or 0-3 "
+                      "(default: DISCORD_SHARD_IDS; all N without it); other processes run the rest")
     commands = root.add_subparsers(dest="command", metavar="COMMAND")
     sync = commands.add_parser("sync", help="sync the slash commands with Discord, on purpose")
     sync.add_argument("--guild", type=int, metavar="ID",
@@ -40,9 +44,15 @@ def setup_logging(level: str) -> None:
 
 
 async def run_bot(settings: BotSettings, index_settings: IndexSettings) -> None:
-    from .client import VerbatimBot
+    from .client import ShardedVerbatimBot, VerbatimBot
 
-    async with VerbatimBot(settings, index_settings) as bot:
+    if settings.shard_count is None:
+        bot = VerbatimBot(settings, index_settings)
+    else:
+        bot = ShardedVerbatimBot(settings, index_settings, shard_count=settings.shard_count,
+                                 shard_ids=settings.shard_ids or None)
+        log.info("shards %s of %d", settings.shard_ids or "all", settings.shard_count)
+    async with bot:
         loop = asyncio.get_running_loop()
         with contextlib.suppress(NotImplementedError):  # a clean close on SIGTERM (docker stop, systemd)
             loop.add_signal_handler(signal.SIGTERM, lambda: loop.create_task(bot.close()))
@@ -69,7 +79,9 @@ def main(argv: list[str] | None = None) -> int:
             check_corpus(args.corpus)
         except ContentError as exc:
             p.exit(2, f"{p.prog}: {exc}\n")
-    settings: BotSettings = load_settings(BotSettings)
+    shards = {key: value for key, value in (("DISCORD_SHARD_COUNT", args.shards),
+                                            ("DISCORD_SHARD_IDS", args.shard_ids)) if value is not None}
+    settings: BotSettings = load_settings(BotSettings, **shards)
     index_settings: IndexSettings = load_settings(IndexSettings, **({"corpus": args.corpus} if args.corpus else {}))
     if args.console or (args.console_if_no_token and settings.token is None and args.command is None):
         setup_logging("WARNING" if index_settings.log_level == "INFO" else index_settings.log_level)

@@ -51,7 +51,7 @@ class VerbatimBot(discord.Client):
         self.settings = settings
         self.index_settings = index_settings
         self.handlers = handlers or Handlers(index_settings)
-        self.cooldown = Cooldown(settings.ask_cooldown_seconds)
+        self.cooldown = Cooldown(settings.ask_cooldown_seconds, self.handlers.engine.store)  # shared by shards
         self.tree = app_commands.CommandTree(self)
         self.tree.error(errors.on_app_command_error)
         for command in all_commands():
@@ -70,3 +70,11 @@ class VerbatimBot(discord.Client):
 
     async def on_message(self, message: discord.Message) -> None:
         await ask_commands.on_message(self, message)
+
+
+class ShardedVerbatimBot(VerbatimBot, discord.AutoShardedClient):
+    """The same bot over several gateway shards (`python -m bot --shards N`): each process runs
+    its shard ids, and every process shares the store, its versions and the cooldowns."""
+
+    async def on_shard_ready(self, shard_id: int) -> None:
+        log.info("shard %d of %s ready", shard_id, self.shard_count)

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from pydantic import Field, SecretStr, field_validator
+from pydantic import Field, SecretStr, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 Ids = Annotated[list[int], NoDecode]
@@ -53,6 +53,10 @@ class BotSettings(BaseSettings):
     ask_cooldown_seconds: float = Field(default=5.0, ge=0.0, le=3600.0,
                                         validation_alias="VERBATIM_ASK_COOLDOWN_SECONDS",
                                         description="per user, between questions; 0 turns it off")
+    shard_count: int | None = Field(default=None, ge=1, le=10_000, validation_alias="DISCORD_SHARD_COUNT",
+                                    description="gateway shards of the whole bot; empty: one process, unsharded")
+    shard_ids: Ids = Field(default=[], validation_alias="DISCORD_SHARD_IDS",
+                           description="the shards this process runs, e.g. 0,1 or 0-3; empty: all of them")
     sync_on_change: bool = Field(default=True, validation_alias="VERBATIM_SYNC_ON_CHANGE",
                                  description="at start, sync the commands if they changed since the last sync")
 
@@ -60,6 +64,32 @@ class BotSettings(BaseSettings):
     @classmethod
     def _split_ids(cls, value):
         return _ids(value)
+
+    @field_validator("shard_ids", mode="before")
+    @classmethod
+    def _shard_range(cls, value):
+        """`0,1`, `0-3` or a list."""
+        if isinstance(value, str) and "-" in value:
+            first, _, last = value.partition("-")
+            try:
+                return list(range(int(first), int(last) + 1))
+            except ValueError:
+                raise ValueError(f"{value!r} is not a range of shard ids, e.g. 0-3") from None
+        return _ids(value)
+
+    @field_validator("shard_count", mode="before")
+    @classmethod
+    def _blank_count(cls, value):
+        return None if isinstance(value, str) and not value.strip() else value
+
+    @model_validator(mode="after")
+    def _ids_within_count(self):
+        if self.shard_ids and self.shard_count is None:
+            raise ValueError("DISCORD_SHARD_IDS needs DISCORD_SHARD_COUNT (how many shards in all)")
+        wrong = [i for i in self.shard_ids if self.shard_count is not None and not 0 <= i < self.shard_count]
+        if wrong:
+            raise ValueError(f"shard ids {wrong} are not within 0-{self.shard_count - 1} (DISCORD_SHARD_COUNT)")
+        return self
 
     @field_validator("token", mode="before")
     @classmethod

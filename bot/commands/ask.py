@@ -19,7 +19,7 @@ NO_DMS = "I answer questions in servers, not in direct messages."
 
 
 async def ask_cooldown(interaction: discord.Interaction) -> bool:
-    retry = interaction.client.cooldown.retry_after(interaction.user.id)  # type: ignore[attr-defined]
+    retry = await interaction.client.cooldown.retry_after(interaction.user.id)  # type: ignore[attr-defined]
     if retry:
         raise app_commands.CommandOnCooldown(app_commands.Cooldown(1, interaction.client.cooldown.seconds), retry)
     return True
@@ -64,7 +64,7 @@ async def on_message(client, message: discord.Message) -> None:
     if not question:
         await _reply(message, Reply.notice(HELP))
         return
-    retry = client.cooldown.retry_after(message.author.id)
+    retry = await client.cooldown.retry_after(message.author.id)
     if retry:
         # a message cannot be ephemeral: the notice removes itself when the user may ask again
         await _reply(message, Reply.notice(f"You are asking quickly: try again in {retry:.0f} s."),
