@@ -1,4 +1,4 @@
-"""A throwaway PostgreSQL server for the tests: the one .ci/run started (VERBATIM_TEST_DATABASE_URL),
+"""A throwaway PostgreSQL server for the tests: the one .ci/run started (TEST_DATABASE_URL),
 or one started here from Debian's binaries in a temporary folder; a database of its own per test."""
 from __future__ import annotations
 
@@ -12,8 +12,8 @@ import time
 import uuid
 from pathlib import Path
 
-ADMIN_ENV = "VERBATIM_TEST_DATABASE_URL"  # a server's maintenance database, e.g. postgresql://postgres@/postgres?host=/tmp/x
-REQUIRED_ENV = "VERBATIM_REQUIRE_POSTGRES"  # .ci/run sets it: no server is then a failure, not a skip
+ADMIN_ENV = "TEST_DATABASE_URL"  # a server's maintenance database: postgresql://postgres@127.0.0.1:PORT/postgres
+REQUIRED_ENV = "TEST_REQUIRE_POSTGRES"  # .ci/run sets it: no server is then a failure, not a skip
 
 
 def binaries() -> Path | None:

@@ -102,7 +102,8 @@ class SQLiteStore(Store):
         file descriptors), usable from any thread under its lock. A file replaced at the same path
         gets a connection of its own."""
         with self.connect() as conn:
-            row = conn.execute("SELECT value FROM meta WHERE key = 'file'").fetchone() if conn.has_table("meta") else None
+            row = conn.execute("SELECT value FROM meta WHERE key = 'file'").fetchone() \
+                if conn.has_table("meta") else None
         key = (str(self.path.resolve()), row[0] if row else f"inode {self.path.stat().st_ino}")
         with _READERS_LOCK:
             found = _READERS.get(key)

@@ -70,7 +70,8 @@ class Staging:
                 (self.build, first_document, CONFIGURED, self.started, version_id, without))
             conn.execute(
                 "INSERT INTO staged_passages SELECT ?, ? + ROW_NUMBER() OVER (ORDER BY position) - 1, document, "
-                'section, paragraph, start, "end", sentences FROM passages WHERE version_id = ? AND document IS DISTINCT FROM ?',
+                'section, paragraph, start, "end", sentences FROM passages '
+                "WHERE version_id = ? AND document IS DISTINCT FROM ?",
                 (self.build, first_passage, version_id, without))
             self.documents += conn.execute("SELECT COUNT(*) FROM staged_documents WHERE build = ?",
                                            (self.build,)).fetchone()[0] - first_document

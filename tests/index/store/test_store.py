@@ -14,9 +14,7 @@ from index.ingest.reading import read_bytes
 from index.store import schema
 from index.store import staging
 from index.store.schema import SCHEMA_VERSION
-from index.store.snapshots import text_hash
-from index.store.base import Store
-from index.store.snapshots import ADDED, AUDIT_STARTED, CONFIGURED, Source
+from index.store.snapshots import ADDED, AUDIT_STARTED, CONFIGURED, Source, text_hash
 from index.store.sqlite import SQLiteStore
 
 
