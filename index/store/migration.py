@@ -29,7 +29,7 @@ def migrate(source: SQLiteStore, target: PostgresStore, on_progress: Progress | 
         if conn.execute("SELECT COUNT(*) FROM versions").fetchone()[0]:
             raise StoreError(f"{target.name} already holds content: migrate into an empty database "
                              "(nothing was copied)")
-    with source.connect(write=True) as reading:  # written to once: an older file gets its new tables first
+    with source.connect(write=True):  # an older file gets its new tables first, so that every table is there
         pass
     copied: dict[str, int] = {}
     with source.connect() as reading, target.connect(write=True) as conn:

@@ -36,17 +36,19 @@ def _sql(query: str) -> str:
     return query.replace("%", "%%").replace("?", "%s")
 
 
+def lock_key(name: str) -> int:
+    """An advisory lock's 64-bit key for a name."""
+    return int.from_bytes(hashlib.blake2b(f"verbatim {name}".encode(), digest_size=8).digest(), "big", signed=True)
+
+
 class PostgresConnection:
     """A psycopg connection that takes the SQL the store writes for SQLite."""
     begin_read = "BEGIN ISOLATION LEVEL REPEATABLE READ"  # one snapshot for the whole read
+    # One writer at a time, as in SQLite: the store's rows were written for that.
+    begin_write = f"BEGIN; SELECT pg_advisory_xact_lock({lock_key('writing')})"
 
     def __init__(self, conn):
         self.raw = conn
-
-    @property
-    def begin_write(self) -> str:
-        # One writer at a time, as in SQLite: the store's rows were written for that.
-        return f"BEGIN; SELECT pg_advisory_xact_lock({lock_key('writing')})"
 
     def execute(self, query: str, params=()):
         return self.raw.execute(_sql(query), params) if params else self.raw.execute(query)
@@ -57,11 +59,6 @@ class PostgresConnection:
 
     def has_table(self, name: str) -> bool:
         return self.raw.execute("SELECT to_regclass(%s) IS NOT NULL", (name,)).fetchone()[0]
-
-
-def lock_key(name: str) -> int:
-    """An advisory lock's 64-bit key for a name."""
-    return int.from_bytes(hashlib.blake2b(f"verbatim {name}".encode(), digest_size=8).digest(), "big", signed=True)
 
 
 class AdvisoryLock:
@@ -148,11 +145,14 @@ class PostgresStore(Store):
             return found
 
     def stamp(self) -> tuple:
+        """The highest version id: one query before each question (autocommit: a failed one leaves nothing)."""
+        psycopg, _ = _psycopg()
         reader = self.reader()
         with reader.lock:
-            if not reader.conn.has_table("versions"):
-                return (0,)
-            return tuple(reader.conn.execute("SELECT COALESCE(MAX(id), 0) FROM versions").fetchone())
+            try:
+                return tuple(reader.conn.execute("SELECT COALESCE(MAX(id), 0) FROM versions").fetchone())
+            except psycopg.errors.UndefinedTable:
+                return (0,)  # no tables yet
 
     def check_writable(self) -> None:
         pass  # the server says so at the first write, if the role may not write

@@ -171,10 +171,12 @@ def check_schema(found: str | None, where: str) -> bool:
 
 
 def migrate(conn: sqlite3.Connection, path: Path) -> None:
-    """Create what is missing; refuse a file written by a newer Verbatim."""
+    """Create what is missing; refuse a file written by a newer Verbatim. A current file is only
+    read (every write connection comes here: a question's cooldown and remembered answer too)."""
+    row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone() if conn.has_table("meta") else None
+    if not check_schema(row[0] if row else None, str(path)):
+        return
     conn.executescript(SCHEMA)
     # The file's identity: a file replaced at the same path is another file (Store.reader).
     conn.execute("INSERT OR IGNORE INTO meta VALUES ('file', ?)", (uuid.uuid4().hex,))
-    row = conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()
-    if check_schema(row[0] if row else None, str(path)):  # the new tables were just created: nothing else to do
-        conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
+    conn.execute("INSERT OR REPLACE INTO meta VALUES ('schema', ?)", (str(SCHEMA_VERSION),))
