@@ -72,7 +72,7 @@ class Prepared:
     ranked: list[int]  # passage indices, best first
     scores: dict[int, float]
     supported: bool  # the existing signals find the question in the content
-    rule_span: Span | None  # the hand-written rules' answer
+    rule_span: Span | None  # the hand-written rules' answer, when they answer (no reader)
     terms: list[QuestionTerm]  # the question's index terms, worked out once for every stage
 
 
@@ -124,7 +124,8 @@ class LoadedVersion:
         if around:
             skipped, first = around
             ranked = [*first, *(i for i in ranked if i not in first and i != skipped)]
-        rule_span = answers.find_answer(question, self.passages, ranked, self.rule_weights) if supported else None
+        by_rules = supported and self.reader is None  # with the reader, the rules' span is not weighed
+        rule_span = answers.find_answer(question, self.passages, ranked, self.rule_weights) if by_rules else None
         return Prepared(asked, question, ranked, {h.index: h.score for h in hits}, supported, rule_span, terms)
 
     def ask(self, text: str, k: int, around: tuple[int, list[int]] | None = None) -> AskResult:
@@ -154,33 +155,19 @@ class LoadedVersion:
         return index, [i for i in steps if 0 <= i < len(self.passages) and self.passages[i].document == document]
 
     def candidates(self, prepared: Prepared) -> list[Candidate]:
-        """The reader's best span in each of the top passages, and the rules' span."""
+        """The reader's best span in each of the top passages."""
         reader, _ = self.reader
-        ranked, scores, rule_span = prepared.ranked, prepared.scores, prepared.rule_span
-        read = ranked[:self.settings.reader_passages]
-        spans = reader.run(prepared.text, [self.passages[i].text for i in read])
-        asked = prepared.terms
-        best_score = scores[ranked[0]] or 1.0
-        margins = {read[s.context]: s.margin for s in spans if s}
-        out = []
-
-        def add(passage: int, start: int, end: int, from_rules: bool, margin: float, agrees: bool) -> None:
-            features = candidate_features(
-                kind=prepared.question.kind, from_rules=from_rules, margin=margin,
-                rank=ranked.index(passage) if passage in ranked else len(ranked),
-                retrieval_share=scores.get(passage, 0.0) / best_score,
-                evidence=self.retriever.evidence(asked, passage), agrees=agrees,
-                text=self.passages[passage].text[start:end])
-            out.append(Candidate(passage, start, end, from_rules, features))
-
-        for span in filter(None, spans):
-            passage = read[span.context]
-            add(passage, span.start, span.end, False, span.margin, _overlaps(rule_span, passage, span.start, span.end))
-        if rule_span is not None:
-            agrees = any(s and _overlaps(rule_span, read[s.context], s.start, s.end) for s in spans)
-            add(rule_span.passage, rule_span.start, rule_span.end, True,
-                margins.get(rule_span.passage, 0.0), agrees)
-        return out
+        read = prepared.ranked[:self.settings.reader_passages]
+        spans = [(p, s) for p, s in zip(read, reader.run(prepared.text, [self.passages[i].text for i in read])) if s]
+        texts = [self.passages[p].text[s.start:s.end] for p, s in spans]
+        said = [" ".join(t.lower().split()) for t in texts]
+        best_score = prepared.scores[prepared.ranked[0]] or 1.0
+        return [Candidate(passage, span.start, span.end, candidate_features(
+            kind=prepared.question.kind, margin=span.margin, probability=span.probability,
+            null_probability=span.null_probability, support=said.count(key) / len(read),
+            rank=read.index(passage), retrieval_share=prepared.scores.get(passage, 0.0) / best_score,
+            evidence=self.retriever.evidence(prepared.terms, passage), text=text))
+            for (passage, span), text, key in zip(spans, texts, said)]
 
     def _decide(self, prepared: Prepared) -> tuple[Span | None, bool]:
         """(the span shown, refused) by the arbiter: the content does not say when the existing
@@ -239,8 +226,4 @@ class LoadedVersion:
         if span is not None and span.passage == index:
             hit.answer_start, hit.answer_end = span.start, span.end
         return hit
-
-
-def _overlaps(span: Span | None, passage: int, start: int, end: int) -> bool:
-    return span is not None and span.passage == passage and span.start < end and start < span.end
 

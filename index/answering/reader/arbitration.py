@@ -1,8 +1,8 @@
 """One decision over the candidate answers: which span, whether to show it, whether to refuse.
 
-Each candidate (the reader's best span in one of the top passages, or the rules' span) is
-described by a few numbers; a logistic model, fitted on the development split by
-`python -m index calibrate-reader`, turns them into the probability that the span is right.
+Each candidate (the reader's best span in one of the top passages) is described by a few
+numbers; a logistic model, fitted on the development split by `python -m index calibrate-reader`,
+turns them into the probability that the span is right.
 The best candidate is shown when that probability reaches `show_at`; below `refuse_at` the
 question is refused as something the content does not say. Both thresholds are picked on the
 same held-out data; the model card gives the precision and coverage they trade.
@@ -16,6 +16,9 @@ from pathlib import Path
 
 import numpy as np
 
+from index.answering.extractors.dates import DATE
+from index.answering.extractors.numbers import QUANTITY
+
 ARBITER_FILE = "arbitration.json"
 KINDS = ("who_said", "who", "how_many", "when", "where", "what", "why")
 PRONOUNS = frozenset("he she they it we i you him her them his its their this that".split())
@@ -26,23 +29,34 @@ class Candidate:
     passage: int  # index into the corpus's passages
     start: int  # character offsets into that passage
     end: int
-    from_rules: bool
     features: tuple[float, ...]
 
 
-def candidate_features(*, kind: str, from_rules: bool, margin: float, rank: int, retrieval_share: float,
-                       evidence: float, agrees: bool, text: str) -> tuple[float, ...]:
-    """The numbers the arbiter weighs; `margin` is the reader's span score minus its no-answer
-    score in the same passage (for the rules' span: the reader's best margin in that passage)."""
-    words = text.split()
-    reader = 0.0 if from_rules else 1.0
-    kinds = [float(kind == k) for k in KINDS]
+def candidate_features(*, kind: str, margin: float, probability: float, null_probability: float,
+                       support: float, rank: int, retrieval_share: float, evidence: float,
+                       text: str) -> tuple[float, ...]:
+    """The numbers the arbiter weighs about the reader's best span in one passage: `margin` is
+    its score minus the passage's no-answer score; `probability` and `null_probability` the
+    reader's softmax shares of the span and of "no answer" (comparable across passages, unlike
+    the scores); `support` the share of the read passages whose best span reads the same."""
     return (
-        reader * margin, reader * max(margin, 0.0) ** 0.5, float(from_rules) * margin,
-        1.0 / (1 + rank), retrieval_share, evidence, float(agrees),
-        float(text.strip().lower() in PRONOUNS), math.log(1 + len(words)),
-        *[reader * k for k in kinds], *[float(from_rules) * k for k in kinds], float(from_rules),
+        margin, max(margin, 0.0) ** 0.5, probability, null_probability, support,
+        1.0 / (1 + rank), retrieval_share, evidence, float(text.strip().lower() in PRONOUNS),
+        math.log(1 + len(text.split())), float(fits_kind(kind, text)), *[float(kind == k) for k in KINDS],
     )
+
+
+def fits_kind(kind: str, text: str) -> bool:
+    """Does the span have the shape the question asks for: a number for "how many", a date or
+    a number for "when", a capitalised name for "who" and "where"? Other kinds fit anything."""
+    text = text.strip()
+    if kind == "how_many":
+        return bool(QUANTITY.search(text)) or any(c.isdigit() for c in text)
+    if kind == "when":
+        return bool(DATE.search(text)) or any(c.isdigit() for c in text)
+    if kind in ("who", "who_said", "where"):
+        return bool(text) and text[0].isupper() and text.lower() not in PRONOUNS
+    return True
 
 
 @dataclass

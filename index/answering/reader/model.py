@@ -7,7 +7,9 @@ wordpiece.py.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
+import math
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
@@ -36,6 +38,8 @@ class ReaderSpan:
     end: int
     score: float  # start logit + end logit
     null: float  # the no-answer score of the same context: a span beating it by a margin is an answer
+    probability: float = 0.0  # the span's share of its window: softmax over starts times over ends
+    null_probability: float = 0.0  # the same for "no answer", in that window
 
     @property
     def margin(self) -> float:
@@ -82,8 +86,10 @@ class Reader:
             nulls[i] = min(nulls[i], float(starts[row, 0] + ends[row, 0]))
             span = _best_span(window, starts[row], ends[row])
             if span and (best[i] is None or span[2] > best[i].score):
-                best[i] = ReaderSpan(i, span[0], span[1], span[2], 0.0)
-        return [ReaderSpan(s.context, s.start, s.end, s.score, nulls[s.context]) if s else None for s in best]
+                normaliser = _log_normaliser(window, starts[row], ends[row])
+                best[i] = ReaderSpan(i, span[0], span[1], span[2], 0.0, math.exp(span[2] - normaliser),
+                                     math.exp(float(starts[row, 0] + ends[row, 0]) - normaliser))
+        return [dataclasses.replace(s, null=nulls[s.context]) if s else None for s in best]
 
     def _logits(self, windows: list[Window]) -> tuple[np.ndarray, np.ndarray]:
         width = max(len(w.ids) for w in windows)
@@ -98,6 +104,18 @@ class Reader:
         starts, ends = self.session.run(["start_logits", "end_logits"],
                                         {k: v for k, v in feed.items() if k in self._inputs})
         return starts, ends
+
+
+def _log_normaliser(window: Window, starts: np.ndarray, ends: np.ndarray) -> float:
+    """log(sum of exp over the window's possible starts) + the same over its ends: the possible
+    positions are the context's tokens and [CLS], which stands for "no answer"."""
+    possible = np.array([True] + window.context[1:] + [False] * (len(starts) - len(window.ids)))
+    return float(_log_sum_exp(starts[possible]) + _log_sum_exp(ends[possible]))
+
+
+def _log_sum_exp(values: np.ndarray) -> float:
+    top = float(values.max())
+    return top + math.log(float(np.exp(values - top).sum()))
 
 
 def _best_span(window: Window, starts: np.ndarray, ends: np.ndarray) -> tuple[int, int, float] | None:

@@ -23,7 +23,7 @@ ONNX_OPSET = 17
 @dataclass
 class TrainConfig:
     base_model: Path  # a folder holding a BERT-style encoder and its tokenizer.json
-    epochs: float = 2.0
+    epochs: float = 1.8  # the shipped model's (with the retrieved negatives: 71 min on 2 cores)
     batch_size: int = 16
     learning_rate: float = 1e-4
     warmup_share: float = 0.1

@@ -6,6 +6,7 @@ from index.answering.reader.arbitration import (
     Arbiter,
     candidate_features,
     fit_logistic,
+    fits_kind,
     pick_threshold,
 )
 
@@ -30,8 +31,8 @@ def test_threshold_shows_what_is_worth_showing():
 
 
 def test_the_arbiter_survives_a_save(tmp_path):
-    features = candidate_features(kind="who", from_rules=False, margin=3.0, rank=0, retrieval_share=1.0,
-                                  evidence=0.8, agrees=True, text="Maria Okonkwo")
+    features = candidate_features(kind="who", margin=3.0, probability=0.8, null_probability=0.01, support=1.0,
+                                  rank=0, retrieval_share=1.0, evidence=0.8, text="Maria Okonkwo")
     arbiter = Arbiter([0.1] * len(features), -0.2, show_at=0.6, refuse_at=0.2, figures={"n": 1})
     arbiter.save(tmp_path / "arbitration.json")
     again = Arbiter.load(tmp_path / "arbitration.json")
@@ -44,12 +45,34 @@ def test_the_arbiter_survives_a_save(tmp_path):
 def test_the_best_candidate_wins():
     from index.answering.reader.arbitration import Candidate
 
-    weak = candidate_features(kind="who", from_rules=False, margin=-2.0, rank=2, retrieval_share=0.5,
-                              evidence=0.2, agrees=False, text="he")
-    strong = candidate_features(kind="who", from_rules=False, margin=6.0, rank=0, retrieval_share=1.0,
-                                evidence=0.9, agrees=True, text="Maria Okonkwo")
+    weak = candidate_features(kind="who", margin=-2.0, probability=0.1, null_probability=0.7, support=1 / 3,
+                              rank=2, retrieval_share=0.5, evidence=0.2, text="he")
+    strong = candidate_features(kind="who", margin=6.0, probability=0.9, null_probability=0.01, support=1 / 3,
+                                rank=0, retrieval_share=1.0, evidence=0.9, text="Maria Okonkwo")
     weights = [1.0 if i == 0 else 0.0 for i in range(len(weak))]
     arbiter = Arbiter(weights, 0.0, show_at=0.5, refuse_at=0.1)
-    best, p = arbiter.best([Candidate(1, 0, 2, False, weak), Candidate(0, 0, 13, False, strong)])
+    best, p = arbiter.best([Candidate(1, 0, 2, weak), Candidate(0, 0, 13, strong)])
     assert best.passage == 0 and p > 0.99
     assert arbiter.best([]) == (None, 0.0)
+
+
+@pytest.mark.parametrize("kind, text, fits", [
+    ("how_many", "38", True), ("how_many", "forty workers", True), ("how_many", "Ottilie Brann", False),
+    ("when", "in March 1871", True), ("when", "1871", True), ("when", "the baker", False),
+    ("who", "Ottilie Brann", True), ("who", "he", False), ("who", "a baker from Lubeck", False),
+    ("who_said", "She", False), ("where", "Vessmark", True), ("where", "the old harbour", False),
+    ("what", "rye bread", True), ("why", "because of the storm", True),
+])
+def test_a_span_fits_the_kind_of_answer_asked_for(kind, text, fits):
+    assert fits_kind(kind, text) is fits
+
+
+def test_the_shipped_arbiter_weighs_every_feature_the_engine_gives():
+    from index.answering.reader import SHIPPED
+    from index.answering.reader.arbitration import ARBITER_FILE
+
+    features = candidate_features(kind="who", margin=1.0, probability=0.4, null_probability=0.1, support=2 / 3,
+                                  rank=1, retrieval_share=0.7, evidence=0.5, text="Ottilie Brann")
+    arbiter = Arbiter.load(SHIPPED / ARBITER_FILE)
+    assert len(arbiter.weights) == len(features)
+    assert 0.0 < arbiter.probability(features) < 1.0

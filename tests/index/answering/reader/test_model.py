@@ -41,6 +41,14 @@ def test_the_shipped_reader_answers_a_made_up_passage(reader, question, answer):
 def test_no_answer_scores_higher_on_a_passage_that_does_not_say(reader):
     [said, silent] = reader.run("Who founded the Qwertly Bakery?", [BAKERY, FERRY])
     assert said.margin > 0 > silent.margin
+    assert said.probability > said.null_probability and silent.null_probability > silent.probability
+
+
+def test_span_and_no_answer_shares_are_probabilities_of_one_window(reader):
+    long_passage = " ".join([FERRY] * 60 + [BAKERY])  # several windows
+    for span in filter(None, reader.run("When was the bakery founded?", [BAKERY, FERRY, long_passage])):
+        assert 0.0 < span.probability <= 1.0 and 0.0 < span.null_probability <= 1.0
+        assert span.probability + span.null_probability <= 1.0 + 1e-9
 
 
 @pytest.fixture(scope="module")

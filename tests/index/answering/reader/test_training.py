@@ -12,6 +12,7 @@ transformers = pytest.importorskip("transformers")
 pytest.importorskip("onnx")
 
 from index.answering.reader import Reader, examples, load_reader  # noqa: E402
+from index.answering.reader.negatives import retrieved_negatives  # noqa: E402
 from index.answering.reader.training import default_base_model  # noqa: E402
 from tests.index.conftest import ROOT  # noqa: E402
 
@@ -82,7 +83,9 @@ def test_training_writes_a_model_the_runtime_loads(trained):
     _, out, train_file = trained
     record = json.loads((out / "training.json").read_text())
     assert record["data"] == {str(train_file): examples.file_hash(train_file)}
-    assert record["examples"] == 12
+    negatives = retrieved_negatives(examples.squad_examples(train_file))
+    assert record["negatives"] == len(negatives) > 0  # each question's other paragraph, for some
+    assert record["examples"] == 12 + len(negatives)
     reader = Reader(out)
     context = "The Kestrel Bridge in Norrholm was opened by Mayor Ilse Varga in 1932."
     [span] = reader.run("Who opened the Kestrel Bridge?", [context])
