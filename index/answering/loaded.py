@@ -158,16 +158,20 @@ class LoadedVersion:
         """The reader's best span in each of the top passages."""
         reader, _ = self.reader
         read = prepared.ranked[:self.settings.reader_passages]
-        spans = [(p, s) for p, s in zip(read, reader.run(prepared.text, [self.passages[i].text for i in read])) if s]
-        texts = [self.passages[p].text[s.start:s.end] for p, s in spans]
-        said = [" ".join(t.lower().split()) for t in texts]
-        best_score = prepared.scores[prepared.ranked[0]] or 1.0
-        return [Candidate(passage, span.start, span.end, candidate_features(
-            kind=prepared.question.kind, margin=span.margin, probability=span.probability,
-            null_probability=span.null_probability, support=said.count(key) / len(read),
-            rank=read.index(passage), retrieval_share=prepared.scores.get(passage, 0.0) / best_score,
-            evidence=self.retriever.evidence(prepared.terms, passage), text=text))
-            for (passage, span), text, key in zip(spans, texts, said)]
+        found = reader.run(prepared.text, [self.passages[i].text for i in read])
+        spans = [(passage, span, self.passages[passage].text[span.start:span.end])
+                 for passage, span in zip(read, found) if span]
+        said = [" ".join(text.lower().split()) for _, _, text in spans]  # to count passages that agree
+        best_score = max(prepared.scores.values(), default=0.0) or 1.0
+        out = []
+        for (passage, span, text), key in zip(spans, said):
+            features = candidate_features(
+                kind=prepared.question.kind, margin=span.margin, probability=span.probability,
+                null_probability=span.null_probability, support=said.count(key) / len(read),
+                rank=read.index(passage), retrieval_share=prepared.scores.get(passage, 0.0) / best_score,
+                evidence=self.retriever.evidence(prepared.terms, passage), text=text)
+            out.append(Candidate(passage, span.start, span.end, features))
+        return out
 
     def _decide(self, prepared: Prepared) -> tuple[Span | None, bool]:
         """(the span shown, refused) by the arbiter: the content does not say when the existing
