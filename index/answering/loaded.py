@@ -112,9 +112,9 @@ class LoadedVersion:
         return self.snapshot.passages
 
     def prepare(self, text: str, k: int = CANDIDATES, around: tuple[int, list[int]] | None = None) -> Prepared:
-        """Everything the answer is decided from: retrieval, the existing signals, the rules' span.
-        `around`: (a passage, its neighbours): the neighbours are read first and the passage not at
-        all ("what did he say next?" after an answer from it)."""
+        """Everything the answer is decided from: retrieval, the existing signals and, without the
+        reader, the rules' span. `around`: (a passage, its neighbours): the neighbours are read
+        first and the passage not at all ("what did he say next?" after an answer from it)."""
         asked = self.normaliser.normalise(text)  # "how many died?" asks what "How many died?" does
         question = questions.analyse(asked)
         terms = self.retriever.question_terms(asked)

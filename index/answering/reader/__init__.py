@@ -1,7 +1,7 @@
 """The trained reader: short answers as spans of the best passages (see model/CARD.md).
 
-`model` runs it (onnxruntime), `arbitration` decides between its spans and the rules', and
-`examples`, `training` and `calibration` make it (`python -m index train-reader`, then
+`model` runs it (onnxruntime) and `arbitration` decides between its spans; `examples`,
+`negatives`, `training` and `calibration` make it (`python -m index train-reader`, then
 `python -m index calibrate-reader`).
 """
 from __future__ import annotations

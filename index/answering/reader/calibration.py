@@ -1,9 +1,9 @@
 """Fit the arbiter on the development split, and pick where it shows and where it refuses.
 
 Every development question is asked as the engine asks it (retrieval, the existing signals, the
-rules' span, the reader over the top passages); each candidate is labelled right when its span
-matches a gold answer (token F1 at least RIGHT_F1). A logistic model learns which candidates
-are right. Then, on the same questions:
+reader over the top passages); each candidate is labelled right when its span matches a gold
+answer (token F1 at least RIGHT_F1). A logistic model learns which candidates are right.
+Then, on the same questions:
 - `show_at` is the probability above which showing answers is worth most, a right answer
   counting 1 and a wrong one -`wrong_cost` (a wrong answer in bold is worse than none: with
   2, an answer is shown where it is right at least two times in three);
