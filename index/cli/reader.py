@@ -44,6 +44,9 @@ def register(commands) -> None:
                            help="how many right answers one wrong answer shown costs (default: %(default)s)")
     calibrate.add_argument("--answerable-refused", type=float, default=0.04,
                            help="most share of answerable questions refused (default: %(default)s)")
+    calibrate.add_argument("--cross-validate", type=int, metavar="K",
+                           help="only measure: K folds by article, each measured by an arbiter fitted on "
+                                "the others; nothing is written")
     calibrate.set_defaults(run=run_calibrate)
 
 
@@ -110,6 +113,10 @@ def run_calibrate(args) -> int:
     out_of_scope = _required([args.out_of_scope])[0] if polnear else None
     observed = calibration.observe(model, squad_files, polnear, out_of_scope,
                                    load_settings(IndexSettings), log=print)
+    if args.cross_validate:
+        figures = calibration.cross_validate(observed, args.wrong_cost, args.answerable_refused, args.cross_validate)
+        print(json.dumps(figures, indent=1))
+        return 0
     arbiter = calibration.calibrate(model, observed, args.wrong_cost, args.answerable_refused)
     print(json.dumps({"show_at": round(arbiter.show_at, 4), "refuse_at": round(arbiter.refuse_at, 4),
                       **arbiter.figures}, indent=1))

@@ -43,16 +43,17 @@ class Observed:
     supported: bool
     features: list[tuple[float, ...]]
     right: list[bool]
+    article: str = ""
 
 
-def _ask_all(loaded, items: list[tuple[str, list[str]]]) -> list[Observed]:
+def _ask_all(loaded, items: list[tuple[str, list[str]]], article: str) -> list[Observed]:
     out = []
     for question, golds in items:
         prepared = loaded.prepare(question)
         candidates = loaded.candidates(prepared) if prepared.supported else []
         texts = [loaded.passages[c.passage].text[c.start:c.end] for c in candidates]
         right = [bool(golds) and max(f1_score(t, g) for g in golds) >= RIGHT_F1 for t in texts]
-        out.append(Observed(not golds, prepared.supported, [c.features for c in candidates], right))
+        out.append(Observed(not golds, prepared.supported, [c.features for c in candidates], right, article))
     return out
 
 
@@ -71,7 +72,7 @@ def observe(model: Path, squad_files: list[Path], polnear: Path | None, out_of_s
             loaded = squad_article(article, plain, reader=reader)
             items = [(qa["question"], [] if qa.get("is_impossible") else [a["text"] for a in qa["answers"]])
                      for p in article["paragraphs"] for qa in p["qas"]]
-            observed += _ask_all(loaded, items)
+            observed += _ask_all(loaded, items, article["title"])
             log(f"{article['title']}: {len(items)} questions")
     if polnear is not None:
         by_article: dict[str, list[tuple[str, list[str]]]] = {}
@@ -86,7 +87,7 @@ def observe(model: Path, squad_files: list[Path], polnear: Path | None, out_of_s
                 by_article.setdefault(item["article"], []).append((item["q"], []))
         for name, items in sorted(by_article.items()):
             text = (polnear / "text" / f"{name}.txt").read_text(encoding="utf-8")
-            observed += _ask_all(text_article(name, text, plain, reader=reader), items)
+            observed += _ask_all(text_article(name, text, plain, reader=reader), items, name)
         log(f"PolNeAR: {len(by_article)} articles, {sum(map(len, by_article.values()))} questions")
     return observed
 
@@ -138,6 +139,45 @@ def _at(threshold, supported, best_p, best_right, answerable) -> dict:
     shown = supported & (best_p >= threshold)
     return {"precision": round(float(best_right[shown].mean()) if shown.any() else 0.0, 3),
             "coverage": round(float((shown & best_right)[answerable].mean()), 3)}
+
+
+def cross_validate(observed: list[Observed], wrong_cost: float, answerable_refused: float,
+                   folds: int = 5) -> dict:
+    """What calibration would measure on articles it did not see: the articles are dealt into
+    `folds` groups; each group is measured by an arbiter fitted, with its thresholds, on the
+    others. Returns the pooled figures and the AUC of right against wrong shown answers."""
+    articles = sorted({o.article for o in observed})
+    if len(articles) < 2:
+        raise ValueError("cross-validation needs questions from two articles or more")
+    group = {a: i % min(folds, len(articles)) for i, a in enumerate(articles)}
+    best_p, best_right, shown, refused = (np.zeros(len(observed)) for _ in range(4))
+    for k in set(group.values()):
+        held = [i for i, o in enumerate(observed) if group[o.article] == k]
+        arbiter = fit([o for o in observed if group[o.article] != k], wrong_cost, answerable_refused)
+        p, right = _best(arbiter, [observed[i] for i in held])
+        supported = np.array([observed[i].supported for i in held])
+        best_p[held], best_right[held] = p, right
+        shown[held] = supported & (p >= arbiter.show_at)
+        refused[held] = ~supported | ((p < arbiter.show_at) & (p < arbiter.refuse_at))  # as measure()
+    answerable = np.array([not o.impossible for o in observed])
+    shown, refused, best_right = shown.astype(bool), refused.astype(bool), best_right.astype(bool)
+    return {
+        "questions": len(observed), "articles": len(articles), "folds": len(set(group.values())),
+        "shown_right": round(float(best_right[shown].mean()) if shown.any() else 0.0, 3),
+        "answerable_right": round(float((shown & best_right)[answerable].mean()), 3),
+        "answerable_refused": round(float(refused[answerable].mean()), 3),
+        "unanswerable_refused": round(float(refused[~answerable].mean()), 3) if (~answerable).any() else None,
+        "auc_right": _auc(best_p[answerable], best_right[answerable]),
+    }
+
+
+def _auc(scores: np.ndarray, positive: np.ndarray) -> float | None:
+    """The chance that a positive outscores a negative (ties count half)."""
+    pos, neg = scores[positive], scores[~positive]
+    if not len(pos) or not len(neg):
+        return None
+    wins = (pos[:, None] > neg[None, :]).sum() + 0.5 * (pos[:, None] == neg[None, :]).sum()
+    return round(float(wins / (len(pos) * len(neg))), 3)
 
 
 def calibrate(model: Path, observed: list[Observed], wrong_cost: float, answerable_refused: float) -> Arbiter:

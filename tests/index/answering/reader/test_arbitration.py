@@ -76,3 +76,18 @@ def test_the_shipped_arbiter_weighs_every_feature_the_engine_gives():
     arbiter = Arbiter.load(SHIPPED / ARBITER_FILE)
     assert len(arbiter.weights) == len(features)
     assert 0.0 < arbiter.probability(features) < 1.0
+
+
+def test_cross_validation_finds_a_telling_feature_on_unseen_articles():
+    from index.answering.reader.calibration import Observed, cross_validate
+
+    rng = np.random.default_rng(3)
+    observed = []
+    for i in range(300):
+        x = rng.normal()
+        observed.append(Observed(False, True, [(x, rng.normal())], [bool(x > 0)], f"article {i % 6}"))
+    figures = cross_validate(observed, wrong_cost=2.0, answerable_refused=0.04, folds=3)
+    assert (figures["articles"], figures["folds"]) == (6, 3)
+    assert figures["auc_right"] > 0.95 and figures["shown_right"] > 0.9
+    with pytest.raises(ValueError, match="two articles"):
+        cross_validate([Observed(False, True, [(1.0,)], [True], "one")], 2.0, 0.04)

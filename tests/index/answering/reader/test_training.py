@@ -102,6 +102,21 @@ def test_calibration_writes_the_arbiter(trained):
     assert arbiter.figures["questions"] == 6  # the first development article only: the other measures
 
 
+def test_cross_validation_measures_by_article_and_writes_nothing(trained, tmp_path):
+    work, out, _ = trained
+    model = tmp_path / "model"
+    shutil.copytree(out, model)
+    (model / "arbitration.json").unlink(missing_ok=True)
+    dev_file = _squad(work / "dev4.json", _titles("dev", 4), impossible=True)  # two calibrate
+    done = _run("calibrate-reader", "--model", str(model), "--squad", str(dev_file), "--polnear", "none",
+                "--cross-validate", "5")
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout[done.stdout.index("{"):])
+    assert (figures["questions"], figures["articles"], figures["folds"]) == (12, 2, 2)
+    assert 0.0 <= figures["answerable_refused"] <= 1.0 and 0.0 <= figures["unanswerable_refused"] <= 1.0
+    assert not (model / "arbitration.json").exists()
+
+
 def test_the_evaluation_articles_cannot_be_trained_on(tmp_path, tiny_base):
     reserved = _squad(tmp_path / "reserved.json", ["Super_Bowl_50"])
     done = _run("train-reader", "--base-model", str(tiny_base), "--squad", str(reserved),
