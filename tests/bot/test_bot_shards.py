@@ -27,6 +27,15 @@ async def sharded():
     await server.stop()
 
 
+async def final_response(sharded, interaction, timeout: float):
+    """The answer to an interaction: its response, or when the bot deferred it (work past a second,
+    as under load) the follow-up that came after."""
+    [first] = await sharded.wait_response(interaction, timeout=timeout)
+    if (first.body or {}).get("type") != 5:
+        return first
+    return (await sharded.wait_response(interaction, count=2, timeout=timeout))[-1]
+
+
 def answered_embed(response) -> str:
     embeds = response.payload.get("embeds") or []
     assert embeds, response.payload
@@ -46,15 +55,14 @@ async def test_two_shard_processes_share_one_store(sharded, postgres_url, tmp_pa
         first = await sharded.interaction("ask", {"question": QUESTION}, user_id=1, guild_id=sharded.guild_id)
         second = await sharded.interaction("ask", {"question": QUESTION}, user_id=2, guild_id=sharded.other_guild_id)
         for interaction in (first, second):
-            [response] = await sharded.wait_response(interaction, timeout=30)
-            assert "128" in answered_embed(response)
+            assert "128" in answered_embed(await final_response(sharded, interaction, timeout=30))
 
         # Many at once, across both processes: every one answered.
         burst = [await sharded.interaction("ask", {"question": QUESTION}, user_id=100 + n,
                                            guild_id=(sharded.guild_id, sharded.other_guild_id)[n % 2])
                  for n in range(40)]
-        responses = await asyncio.gather(*(sharded.wait_response(i, timeout=60) for i in burst))
-        assert all("128" in answered_embed(r[0]) for r in responses)
+        responses = await asyncio.gather(*(final_response(sharded, i, timeout=60) for i in burst))
+        assert all("128" in answered_embed(r) for r in responses)
 
         # A version another process publishes (here the CLI's engine) is what the next question reads.
         corpus = f"guild-{sharded.other_guild_id}"
@@ -63,8 +71,7 @@ async def test_two_shard_processes_share_one_store(sharded, postgres_url, tmp_pa
         Engine(store, corpus, settings).content.add_files(corpus, "mod", [extra])
         asked = await sharded.interaction("ask", {"question": "How many passengers did the Astrid carry?"},
                                           user_id=3, guild_id=sharded.other_guild_id)
-        [response] = await sharded.wait_response(asked, timeout=30)
-        assert "412" in answered_embed(response)
+        assert "412" in answered_embed(await final_response(sharded, asked, timeout=30))
 
         # One member, one cooldown, whichever process hears the question.
         mine = await sharded.interaction("ask", {"question": QUESTION}, user_id=77, guild_id=sharded.guild_id)
@@ -78,8 +85,7 @@ async def test_two_shard_processes_share_one_store(sharded, postgres_url, tmp_pa
         killed.send_signal(signal.SIGKILL)
         await killed.wait()
         later = await sharded.interaction("ask", {"question": QUESTION}, user_id=4, guild_id=sharded.other_guild_id)
-        [response] = await sharded.wait_response(later, timeout=30)
-        assert "128" in answered_embed(response)
+        assert "128" in answered_embed(await final_response(sharded, later, timeout=30))
     finally:
         for proc in processes:
             with contextlib.suppress(ProcessLookupError):
