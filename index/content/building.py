@@ -16,9 +16,8 @@ from index.ingest.documents import Document, ReadError
 from index.ingest.passages import Passage, split_in_batches
 from index.ingest.reading import SUFFIXES, read_bytes, read_file, read_path
 from index.settings import IndexSettings
-from index.store.snapshots import ChangeCount, text_hash
-from index.store.snapshots import ADDED, CONFIGURED, Snapshot, Source
 from index.store.base import Store
+from index.store.snapshots import ADDED, CONFIGURED, ChangeCount, Snapshot, Source, text_hash
 from index.store.staging import Staging
 
 

@@ -53,10 +53,9 @@ from index.ingest.fetching import Fetched, fetch
 from index.ingest.reading import read_bytes
 from index.settings import IndexSettings
 from index.store.lazy import open_version
-from index.store.snapshots import ChangeCount
-from index.store.snapshots import ADDED, CONFIGURED, Snapshot, Source
 from index.store import open_store
 from index.store.base import Store
+from index.store.snapshots import ADDED, CONFIGURED, ChangeCount, Snapshot, Source
 
 Fetcher = Callable[..., Fetched]
 

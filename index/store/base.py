@@ -220,13 +220,11 @@ class Store:
 
     def vectors(self, model: str, hashes: list[str]) -> dict[str, bytes]:
         """The stored vectors of these text hashes, where there are any."""
-        found: dict[str, bytes] = {}
         with self.connect() as conn:
             if not has_table(conn, "vectors"):
-                return found  # a file from before schema 3, not yet written to
-            found.update(rows_in(conn, "SELECT sha256, vector FROM vectors WHERE model = ? AND sha256 IN ({})",
-                                  hashes, model))
-        return found
+                return {}  # a file from before schema 3, not yet written to
+            return dict(rows_in(conn, "SELECT sha256, vector FROM vectors WHERE model = ? AND sha256 IN ({})",
+                                hashes, model))
 
     def save_vectors(self, model: str, vectors: dict[str, bytes]) -> None:
         with self.connect(write=True) as conn:
@@ -237,12 +235,10 @@ class Store:
 
     def word_frequencies(self, words: list[str]) -> dict[str, float]:
         """The kept Zipf frequencies of these words, where there are any."""
-        found: dict[str, float] = {}
         with self.connect() as conn:
             if not has_table(conn, "word_frequencies"):
-                return found  # a file from before schema 4, not yet written to
-            found.update(rows_in(conn, "SELECT word, zipf FROM word_frequencies WHERE word IN ({})", words))
-        return found
+                return {}  # a file from before schema 4, not yet written to
+            return dict(rows_in(conn, "SELECT word, zipf FROM word_frequencies WHERE word IN ({})", words))
 
     def save_word_frequencies(self, frequencies: dict[str, float]) -> None:
         with self.connect(write=True) as conn:

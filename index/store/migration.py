@@ -8,6 +8,7 @@ from collections.abc import Callable
 
 from index.errors import StoreError
 from index.store.postgres import PostgresStore
+from index.store.rows import transaction
 from index.store.sqlite import SQLiteStore
 
 # Parents before the rows that refer to them. Staged rows (builds under way or killed) and
@@ -32,18 +33,12 @@ def migrate(source: SQLiteStore, target: PostgresStore, on_progress: Progress | 
     with source.connect(write=True):  # an older file gets its new tables first, so that every table is there
         pass
     copied: dict[str, int] = {}
-    with source.connect() as reading, target.connect(write=True) as conn:
-        conn.execute("BEGIN")
-        try:
-            for table in TABLES:
-                copied[table] = _copy_table(reading, conn.raw, table, on_progress)
-            for table in IDENTITIES:
-                conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
-                             f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
-            conn.execute("COMMIT")
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
+    with source.connect() as reading, target.connect(write=True) as conn, transaction(conn):
+        for table in TABLES:
+            copied[table] = _copy_table(reading, conn.raw, table, on_progress)
+        for table in IDENTITIES:
+            conn.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                         f"COALESCE((SELECT MAX(id) FROM {table}), 0) + 1, false)")
     return copied
 
 

@@ -82,7 +82,7 @@ class SQLiteStore(Store):
         """What changes whenever anything is written to the file (its and its WAL's modification
         time and size): cheaper than a query, to tell whether the live version may have moved."""
         out: list[int] = []
-        for path in (self.path, self.path.with_name(self.path.name + "-wal")):
+        for path in self._files():
             try:
                 st = path.stat()
                 out += [st.st_mtime_ns, st.st_size]
@@ -164,4 +164,8 @@ class SQLiteStore(Store):
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def size(self) -> int:
-        return sum(p.stat().st_size for p in (self.path, self.path.with_name(self.path.name + "-wal")) if p.exists())
+        return sum(p.stat().st_size for p in self._files() if p.exists())
+
+    def _files(self) -> tuple[Path, Path]:
+        """The file and its write-ahead log, where changes sit until a checkpoint."""
+        return self.path, self.path.with_name(self.path.name + "-wal")

@@ -122,16 +122,28 @@ def _best(arbiter: Arbiter, observed: list[Observed]) -> tuple[np.ndarray, np.nd
 def measure(arbiter: Arbiter, observed: list[Observed], best_p: np.ndarray, best_right: np.ndarray) -> dict:
     supported = np.array([o.supported for o in observed])
     answerable = np.array([not o.impossible for o in observed])
-    shown = supported & (best_p >= arbiter.show_at)
-    refused = ~supported | (~shown & (best_p < arbiter.refuse_at))
+    shown, refused = _decided(supported, best_p, arbiter.show_at, arbiter.refuse_at)
     return {
         "questions": int(len(observed)), "answerable": int(answerable.sum()),
-        "shown_right": round(float(best_right[shown].mean()) if shown.any() else 0.0, 3),
-        "answerable_right": round(float((shown & best_right)[answerable].mean()), 3),
-        "answerable_refused": round(float(refused[answerable].mean()), 3),
-        "unanswerable_refused": round(float(refused[~answerable].mean()), 3) if (~answerable).any() else None,
+        **_outcome(shown, refused, best_right, answerable),
         "by_threshold": {f"{t:.2f}": _at(t, supported, best_p, best_right, answerable)
                          for t in (0.2, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8)},
+    }
+
+
+def _decided(supported: np.ndarray, best_p: np.ndarray, show_at: float,
+             refuse_at: float) -> tuple[np.ndarray, np.ndarray]:
+    """(shown, refused) per question, as LoadedVersion._decide decides."""
+    shown = supported & (best_p >= show_at)
+    return shown, ~supported | (~shown & (best_p < refuse_at))
+
+
+def _outcome(shown: np.ndarray, refused: np.ndarray, right: np.ndarray, answerable: np.ndarray) -> dict:
+    return {
+        "shown_right": round(float(right[shown].mean()) if shown.any() else 0.0, 3),
+        "answerable_right": round(float((shown & right)[answerable].mean()), 3),
+        "answerable_refused": round(float(refused[answerable].mean()), 3),
+        "unanswerable_refused": round(float(refused[~answerable].mean()), 3) if (~answerable).any() else None,
     }
 
 
@@ -150,23 +162,18 @@ def cross_validate(observed: list[Observed], wrong_cost: float, answerable_refus
     if len(articles) < 2:
         raise ValueError("cross-validation needs questions from two articles or more")
     group = {a: i % min(folds, len(articles)) for i, a in enumerate(articles)}
-    best_p, best_right, shown, refused = (np.zeros(len(observed)) for _ in range(4))
+    best_p = np.zeros(len(observed))
+    best_right, shown, refused = (np.zeros(len(observed), dtype=bool) for _ in range(3))
     for k in set(group.values()):
         held = [i for i, o in enumerate(observed) if group[o.article] == k]
         arbiter = fit([o for o in observed if group[o.article] != k], wrong_cost, answerable_refused)
-        p, right = _best(arbiter, [observed[i] for i in held])
+        best_p[held], best_right[held] = _best(arbiter, [observed[i] for i in held])
         supported = np.array([observed[i].supported for i in held])
-        best_p[held], best_right[held] = p, right
-        shown[held] = supported & (p >= arbiter.show_at)
-        refused[held] = ~supported | ((p < arbiter.show_at) & (p < arbiter.refuse_at))  # as measure()
+        shown[held], refused[held] = _decided(supported, best_p[held], arbiter.show_at, arbiter.refuse_at)
     answerable = np.array([not o.impossible for o in observed])
-    shown, refused, best_right = shown.astype(bool), refused.astype(bool), best_right.astype(bool)
     return {
         "questions": len(observed), "articles": len(articles), "folds": len(set(group.values())),
-        "shown_right": round(float(best_right[shown].mean()) if shown.any() else 0.0, 3),
-        "answerable_right": round(float((shown & best_right)[answerable].mean()), 3),
-        "answerable_refused": round(float(refused[answerable].mean()), 3),
-        "unanswerable_refused": round(float(refused[~answerable].mean()), 3) if (~answerable).any() else None,
+        **_outcome(shown, refused, best_right, answerable),
         "auc_right": _auc(best_p[answerable], best_right[answerable]),
     }
 
