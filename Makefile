@@ -6,7 +6,7 @@ DEV := $(VENV)/.dev
 EMBEDDINGS := $(VENV)/.embeddings
 TRAIN := $(VENV)/.train
 
-.PHONY: run test index bench eval embeddings train-reader clean
+.PHONY: run test index bench eval embeddings train-reader reader-pack clean
 
 # What the bot needs to run, and nothing else (make run).
 $(STAMP): pyproject.toml
@@ -36,6 +36,10 @@ $(TRAIN): $(EMBEDDINGS)
 train-reader: $(TRAIN)
 	$(PY) -m index train-reader
 	$(PY) -m index calibrate-reader
+
+# The reader's training examples and base encoder in .pack/, to train on a GPU machine (see the model card).
+reader-pack: $(TRAIN)
+	$(PY) -m index train-reader --pack .pack
 
 # Build the index only when there is none yet; `python -m index build` rebuilds on purpose.
 index: $(STAMP)

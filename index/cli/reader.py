@@ -29,6 +29,9 @@ def register(commands) -> None:
                        help="a retrieved negative for every N-th answerable SQuAD question "
                             "(default: %(default)s; 0 for none)")
     train.add_argument("--limit", type=int, metavar="N", help="train on the first N examples only (smoke runs)")
+    train.add_argument("--pack", type=Path, metavar="DIR",
+                       help="write the examples and the base encoder to DIR instead of training, for "
+                            "`python3 -m index.answering.reader.pack DIR OUTPUT` on a GPU machine")
     train.set_defaults(run=run_train)
 
     calibrate = commands.add_parser("calibrate-reader",
@@ -74,12 +77,19 @@ def run_train(args) -> int:
         raise EngineError(str(exc)) from None
     if args.limit:
         train = train[:args.limit]
-    config = training.TrainConfig(base_model=args.base_model or training.default_base_model(),
+    base_model = args.base_model or training.default_base_model()
+    provenance = {"data": sources, "negatives": len(negative), "dev_examples": len(dev)}
+    if args.pack:
+        from index.answering.reader import pack
+
+        pack.write(args.pack, train, {**provenance, "packed_base": training.described(base_model)}, base_model)
+        print(f"packed {len(train)} examples and {training.described(base_model)}: {args.pack}")
+        return 0
+    config = training.TrainConfig(base_model=base_model,
                                   epochs=args.epochs or training.TrainConfig.epochs, batch_size=args.batch_size,
                                   learning_rate=args.learning_rate, max_length=args.max_length)
     output = args.output or model.SHIPPED
-    record = training.train(config, train, output, {"data": sources, "negatives": len(negative),
-                                                          "dev_examples": len(dev)})
+    record = training.train(config, train, output, provenance)
     print(f"trained on {record['examples']} examples in {record['minutes']} min: {output}")
     return 0
 

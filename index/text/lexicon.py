@@ -1,5 +1,5 @@
-"""One home for the short English word lists that several stages share: months, weekdays and
-number words. The longer lists live in data/*.txt and are read by tokens.load_words."""
+"""One home for the short English word lists that several stages share: months, weekdays,
+number words and pronouns. The longer lists live in data/*.txt and are read by tokens.load_words."""
 from __future__ import annotations
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -26,6 +26,11 @@ def number_words(digits: str) -> tuple[str, ...]:
     ordinal = _ORDINALS.get(word) or (word[:-1] + "ieth" if word.endswith("y") else word + "th")
     return (word, ordinal)
 
+
+# Words that stand for one person named elsewhere ("he said" -> who is "he"?).
+PERSON_PRONOUNS = frozenset("he she him her his hers".split())
+# Any pronoun: never the name a "who" question asks for.
+PRONOUNS = PERSON_PRONOUNS | frozenset("i you we they it them its their this that".split())
 
 LETTERS = "abcdefghijklmnopqrstuvwxyz"
 

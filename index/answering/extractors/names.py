@@ -98,7 +98,8 @@ def is_title(word: str) -> bool:
     return word in titles()
 
 
-_NATIONALITY_ENDINGS = ("ian", "ean", "ish", "ese", "French", "Dutch", "Greek", "Swiss", "Thai", "Arab")
+_NATIONALITY_ENDINGS = ("ian", "ean", "ican", "atic", "ish", "ese", "French", "Dutch", "Greek", "Swiss", "Thai",
+                        "Arab")
 
 
 def looks_like_person(text: str, name: Name) -> bool:
@@ -114,6 +115,7 @@ def looks_like_person(text: str, name: Name) -> bool:
 
 
 def is_nationality(text: str, name: Name) -> bool:
-    """ "Russian" in "Russian holidaymakers", "British" in "a British jihadist": an adjective."""
+    """ "Russian" in "Russian holidaymakers", "British" in "a British jihadist", "Democratic" in "the
+    Democratic nominee": an adjective."""
     return (" " not in name.text and name.text.endswith(_NATIONALITY_ENDINGS)
             and re.match(r" [a-z]", text[name.end:name.end + 2]) is not None)

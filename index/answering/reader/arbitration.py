@@ -18,10 +18,10 @@ import numpy as np
 
 from index.answering.extractors.dates import DATE
 from index.answering.extractors.numbers import QUANTITY
+from index.text.lexicon import PRONOUNS
 
 ARBITER_FILE = "arbitration.json"
 KINDS = ("who_said", "who", "how_many", "when", "where", "what", "why")
-PRONOUNS = frozenset("he she they it we i you him her them his its their this that".split())
 
 
 @dataclass(frozen=True)

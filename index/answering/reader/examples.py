@@ -14,12 +14,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from index.answering.extractors.names import (
+    Name,
     find_names,
     is_nationality,
     is_place,
     looks_like_person,
+    titles,
 )
 from index.answering.extractors.speakers import REPORTING_VERB
+from index.text.lexicon import PERSON_PRONOUNS
 
 DEV_SHARE = 10  # one article in DEV_SHARE (by a hash of its title) is held out for tuning, one more for tests
 # SQuAD v1.1 dev's articles that nothing may be trained or tuned on (../shared/train/README.md).
@@ -126,7 +129,6 @@ class Attribution:
     content: tuple[int, int]
 
 
-_PRONOUNS = frozenset("he she him her his hers".split())
 _UNRESOLVABLE = frozenset("i we you they it me us them this that who which".split())
 _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|of|by|for|on|with|to|about)\s+(?:the\s+)?$")
 _QUOTES = "\"\u201c\u201d\u2018\u2019'"
@@ -173,13 +175,19 @@ def speaker_name(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
     source = text[span[0]:span[1]]
     candidates = [n for n in find_names(text, *span)
                   if not is_place(n.text) and not _PREPOSITION_BEFORE.search(text[span[0]:n.start])
-                  and not is_nationality(text, n)]
+                  and not is_nationality(text, n) and not _part_of_abbreviation(text, n)]
     if candidates:
         name = next((n for n in candidates if n.end == span[1] or text[n.end] in ",("), candidates[-1])
         return name.start, name.end
     if find_names(text, *span) or len(source.split()) > 4:
         return None
     return span
+
+
+def _part_of_abbreviation(text: str, name: Name) -> bool:
+    """ "S" of "U.S.", "F" of "F.A.A.", "Mr" of "Mr.": no name of a speaker."""
+    abbreviated = text[name.end:name.end + 1] == "." and text[name.end + 1:name.end + 2].isalpha()
+    return len(name.text) < 2 or abbreviated or name.text in titles()
 
 
 def resolve_source(text: str, attributions: list[Attribution], index: int) -> tuple[int, int] | None:
@@ -189,11 +197,11 @@ def resolve_source(text: str, attributions: list[Attribution], index: int) -> tu
     word = text[source[0]:source[1]].strip().lower()
     if word in _UNRESOLVABLE:
         return None
-    if word not in _PRONOUNS:
+    if word not in PERSON_PRONOUNS:
         return speaker_name(text, source)
     for earlier in reversed(attributions[:index]):
         earlier_word = text[earlier.source[0]:earlier.source[1]].strip().lower()
-        if earlier_word in _PRONOUNS or earlier_word in _UNRESOLVABLE:
+        if earlier_word in PERSON_PRONOUNS or earlier_word in _UNRESOLVABLE:
             continue
         name = speaker_name(text, earlier.source)
         return name if name and _is_person(text, name) else None

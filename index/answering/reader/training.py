@@ -32,7 +32,7 @@ class TrainConfig:
     stride: int = 128
     seed: int = 13
     threads: int = 2
-    bf16: bool = True
+    bf16: bool = True  # autocast, on the CPU as on a GPU
 
 
 def default_base_model() -> Path:
@@ -107,19 +107,21 @@ def fine_tune(config: TrainConfig, train: list[Example], log=print):
     torch.manual_seed(config.seed)
     torch.set_num_threads(config.threads)
     rng = random.Random(config.seed)
+    device = "cuda" if torch.cuda.is_available() else "cpu"  # a GPU where there is one (see pack.py)
     tokenizer = AutoTokenizer.from_pretrained(config.base_model)
-    model = AutoModelForQuestionAnswering.from_pretrained(config.base_model)
+    model = AutoModelForQuestionAnswering.from_pretrained(config.base_model).to(device)
     features = window_features(tokenizer, train, config.max_length, config.stride)
     steps_per_epoch = math.ceil(len(features) / config.batch_size)
     total = max(1, int(steps_per_epoch * config.epochs))
     optimizer = torch.optim.AdamW(model.parameters(), lr=config.learning_rate, weight_decay=config.weight_decay)
     schedule = get_linear_schedule_with_warmup(optimizer, int(total * config.warmup_share), total)
-    log(f"{len(train)} examples, {len(features)} windows, {total} steps")
+    log(f"{len(train)} examples, {len(features)} windows, {total} steps on {device}")
     model.train()
     step, started = 0, time.monotonic()
     while step < total:
-        for ids, mask, types, starts, ends in map(_tensors, _batches(features, config.batch_size, rng)):
-            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=config.bf16):
+        for batch in _batches(features, config.batch_size, rng):
+            ids, mask, types, starts, ends = (t.to(device) for t in _tensors(batch))
+            with torch.autocast(device, dtype=torch.bfloat16, enabled=config.bf16):
                 out = model(input_ids=ids, attention_mask=mask, token_type_ids=types,
                             start_positions=starts, end_positions=ends)
             out.loss.backward()
@@ -133,7 +135,7 @@ def fine_tune(config: TrainConfig, train: list[Example], log=print):
             if step >= total:
                 break
     model.eval()
-    return model, tokenizer
+    return model.cpu(), tokenizer
 
 
 def export_onnx(model, tokenizer, folder: Path) -> Path:
@@ -166,7 +168,7 @@ def train(config: TrainConfig, train_examples: list[Example], output: Path,
     staging = output.with_name(output.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
     export_onnx(model, tokenizer, staging)
-    settings = {**asdict(config), "base_model": _described(config.base_model)}
+    settings = {**asdict(config), "base_model": described(config.base_model)}
     record = {"config": settings,
               "examples": len(train_examples), "minutes": round((time.monotonic() - started) / 60, 1),
               **provenance}
@@ -175,7 +177,7 @@ def train(config: TrainConfig, train_examples: list[Example], output: Path,
     return record
 
 
-def _described(folder: Path) -> str:
+def described(folder: Path) -> str:
     """A model folder as the record names it: inside an installed package, from the package on."""
     parts = Path(folder).resolve().parts
     return "/".join(parts[parts.index("site-packages") + 1:]) if "site-packages" in parts else str(folder)

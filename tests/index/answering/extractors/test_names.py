@@ -22,6 +22,13 @@ def test_people_and_places():
     assert is_place("Moscow") and not is_place("Erdogan")
 
 
+def test_a_party_or_nationality_adjective_is_nobody():
+    text = "The Democratic nominee met American voters and Mexican officials; Duncan said so."
+    found = {n.text: n for n in find_names(text)}
+    assert not any(looks_like_person(text, found[word]) for word in ("Democratic", "American", "Mexican"))
+    assert looks_like_person(text, found["Duncan"])  # a name that ends like "-can" before a verb
+
+
 def test_a_body_and_the_person_after_it_are_two_names():
     text = "A member of the European Union Jacek Saryusz-Wolski spoke; Supreme Court Justice Ann Lee agreed."
     assert names_in(text) == ["European Union", "Jacek Saryusz-Wolski", "Supreme Court", "Justice Ann Lee"]

@@ -65,6 +65,24 @@ def test_a_name_is_cut_from_a_longer_source():
     assert examples.speaker_name(text, (0, 17)) == (0, 17)
 
 
+def test_a_party_or_an_abbreviation_is_never_the_speakers_name():
+    def source(text: str, words: str):
+        start = text.index(words)
+        found = examples.speaker_name(text, (start, start + len(words)))
+        return None if found is None else text[slice(*found)]
+
+    # No name to give: the question is not asked (its answer would be "Democratic" or "S")
+    text = "The Democratic nominee said the plan would fail, and a U.S. official agreed."
+    assert source(text, "The Democratic nominee") is None
+    assert source(text, "a U.S. official") is None
+    text = "The American Federation of Teachers said so, as did the F.A.A. and Mr. Varga."
+    assert source(text, "The American Federation of Teachers") == "American Federation of Teachers"
+    assert source(text, "the F.A.A.") is None
+    assert source(text, "Mr. Varga") == "Varga"
+    text = "Gov. Phil Bryant (R) said he expects an appeal."
+    assert source(text, "Gov. Phil Bryant (R)") == "Phil Bryant"
+
+
 def test_squad_answers_are_located_even_when_their_start_is_off(tmp_path):
     path = tmp_path / "squad.json"
     context = "The bridge opened in 1932. It cost 4 million dollars."

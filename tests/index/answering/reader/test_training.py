@@ -143,3 +143,70 @@ def test_a_new_model_replaces_the_files_it_brings_and_drops_the_stale_calibratio
     assert (output / "model.onnx").read_text() == "new"
     assert (output / "CARD.md").read_text() == "card"
     assert not (output / "arbitration.json").exists() and not staging.exists()
+
+
+def test_a_pack_trains_elsewhere_without_the_engines_other_dependencies(tmp_path, tiny_base):
+    train_file = _squad(tmp_path / "train.json", _titles("train", 3))
+    pack = tmp_path / "pack"
+    done = _run("train-reader", "--base-model", str(tiny_base), "--squad", str(train_file),
+                "--polnear", "none", "--pack", str(pack))
+    assert done.returncode == 0, done.stderr
+    negatives = retrieved_negatives(examples.squad_examples(train_file))
+    out = tmp_path / "model"
+    # What the GPU machine runs; it has PyTorch and onnxruntime but not the settings, the store or discord.
+    script = ("import runpy, sys; sys.argv = ['pack', *sys.argv[1:]]\n"
+              "try:\n    runpy.run_module('index.answering.reader.pack', run_name='__main__')\n"
+              "except SystemExit as exit:\n    assert exit.code == 0, exit.code\n"
+              "extra = sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'pydantic_settings', "
+              "'rank_bm25', 'discord', 'psycopg'})\n"
+              "assert not extra, extra\n")
+    parts, joined = tmp_path / "parts", tmp_path / "joined"
+    done = subprocess.run([sys.executable, "-c", script, "train", str(pack), str(out), "--epochs", "1",
+                           "--batch-size", "4", "--parts", str(parts)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert all(p.stat().st_size <= 16 * 2**20 for p in parts.iterdir())
+    done = subprocess.run([sys.executable, "-m", "index.answering.reader.pack", "join", str(parts), str(joined)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, done.stderr
+    assert (joined / "model.onnx").read_bytes() == (out / "model.onnx").read_bytes()
+    record = json.loads((out / "training.json").read_text())
+    assert record["examples"] == 12 + len(negatives) and record["negatives"] == len(negatives)
+    assert record["data"] == {str(train_file): examples.file_hash(train_file)}
+    context = "Forty workers built the bridge from local granite over three summers."
+    [span] = Reader(joined).run("What was the bridge built from?", [context])
+    assert 0 <= span.start < span.end <= len(context)
+
+
+def test_packed_weights_are_int8_and_within_half_a_step_of_the_original():
+    import numpy as np
+
+    from index.answering.reader.pack import restored, rounded
+
+    rng = np.random.default_rng(7)
+    weights = {"matrix": rng.normal(size=(5, 40)).astype(np.float32), "bias": rng.normal(size=40).astype(np.float32),
+               "zeros": np.zeros((2, 3), dtype=np.float32)}
+    packed = rounded(weights)
+    assert packed["matrix::int8"].dtype == np.int8 and packed["matrix::int8"].nbytes == 200
+    back = restored(packed)
+    step = np.abs(weights["matrix"]).max(axis=1, keepdims=True) / 127
+    assert (np.abs(back["matrix"] - weights["matrix"]) <= step / 2 + 1e-7).all()
+    assert (back["bias"] == weights["bias"]).all() and (back["zeros"] == 0).all()
+
+
+def test_a_model_split_into_parts_joins_into_the_same_files(tmp_path, monkeypatch):
+    from index.answering.reader import pack
+
+    monkeypatch.setattr(pack, "PART_BYTES", 16)
+    model, parts, output = tmp_path / "model", tmp_path / "parts", tmp_path / "output"
+    model.mkdir()
+    output.mkdir()
+    (model / "model.onnx").write_bytes(bytes(range(40)))
+    (model / "training.json").write_text("{}")
+    (output / "arbitration.json").write_text("{}")  # the old model's calibration
+    pack.split_model(model, parts)
+    assert sorted(p.name for p in parts.iterdir()) == [
+        "model.onnx.part00", "model.onnx.part01", "model.onnx.part02", "training.json"]
+    pack.join_model(parts, output)
+    assert (output / "model.onnx").read_bytes() == bytes(range(40))
+    assert (output / "training.json").exists() and not (output / "arbitration.json").exists()
