@@ -4,7 +4,7 @@ Every development question is asked as the engine asks it (retrieval, the existi
 reader over the top passages); each candidate is labelled right when its span matches a gold
 answer (token F1 at least RIGHT_F1). A logistic model learns which candidates are right.
 Then, on the same questions:
-- `show_at` is the probability above which showing answers is worth most, a right answer
+- `show_at` is the probability above which showing an answer is worth it, a right answer
   counting 1 and a wrong one -`wrong_cost` (a wrong answer in bold is worse than none: with
   2, an answer is shown where it is right at least two times in three);
 - `refuse_at` is the highest probability below which refusing costs at most `answerable_refused`
@@ -22,7 +22,7 @@ from index.answering.reader.arbitration import (
     ARBITER_FILE,
     Arbiter,
     fit_logistic,
-    pick_threshold,
+    show_threshold,
 )
 from index.answering.reader.examples import (
     calibration_halves,
@@ -99,7 +99,7 @@ def fit(observed: list[Observed], wrong_cost: float, answerable_refused: float) 
     arbiter = Arbiter(list(map(float, weights)), bias, show_at=1.0, refuse_at=0.0)
     best_p, best_right = _best(arbiter, observed)
     supported = np.array([o.supported for o in observed])
-    arbiter.show_at = pick_threshold(best_p[supported], best_right[supported], wrong_cost)
+    arbiter.show_at = show_threshold(wrong_cost)
     answerable = np.array([not o.impossible for o in observed])
     budget = answerable_refused * answerable.sum() - (answerable & ~supported).sum()
     pool = np.sort(best_p[answerable & supported])

@@ -18,8 +18,8 @@ from index.answering.extractors.names import (
     find_names,
     is_nationality,
     is_place,
+    is_title,
     looks_like_person,
-    titles,
 )
 from index.answering.extractors.speakers import REPORTING_VERB
 from index.text.lexicon import PERSON_PRONOUNS
@@ -187,7 +187,7 @@ def speaker_name(text: str, span: tuple[int, int]) -> tuple[int, int] | None:
 def _part_of_abbreviation(text: str, name: Name) -> bool:
     """ "S" of "U.S.", "F" of "F.A.A.", "Mr" of "Mr.": no name of a speaker."""
     abbreviated = text[name.end:name.end + 1] == "." and text[name.end + 1:name.end + 2].isalpha()
-    return len(name.text) < 2 or abbreviated or name.text in titles()
+    return len(name.text) < 2 or abbreviated or is_title(name.text)
 
 
 def resolve_source(text: str, attributions: list[Attribution], index: int) -> tuple[int, int] | None:

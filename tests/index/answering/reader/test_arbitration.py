@@ -7,7 +7,7 @@ from index.answering.reader.arbitration import (
     candidate_features,
     fit_logistic,
     fits_kind,
-    pick_threshold,
+    show_threshold,
 )
 
 
@@ -22,12 +22,15 @@ def test_logistic_fit_learns_which_feature_tells():
     assert (predicted == y.astype(bool)).mean() > 0.95
 
 
-def test_threshold_shows_what_is_worth_showing():
-    p = np.array([0.95, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4])
-    right = np.array([1, 1, 1, 0, 1, 0, 0])
-    assert pick_threshold(p, right, wrong_cost=2.0) == 0.8  # the fifth answer does not pay for the fourth
-    assert pick_threshold(p, right, wrong_cost=0.5) == 0.6
-    assert pick_threshold(p, np.zeros(7), wrong_cost=2.0) == 1.0  # nothing is ever right: show nothing
+def test_the_threshold_shows_what_is_worth_showing():
+    rng = np.random.default_rng(3)
+    p = rng.random(40_000)  # an arbiter's probabilities, right as often as they say
+    right = rng.random(40_000) < p
+    for wrong_cost in (2.0, 0.5):
+        grid = np.linspace(0.05, 0.95, 19)
+        worth = [(right[p >= t]).sum() - wrong_cost * (~right[p >= t]).sum() for t in grid]
+        assert abs(grid[int(np.argmax(worth))] - show_threshold(wrong_cost)) <= 0.05
+    assert show_threshold(2.0) == 2 / 3  # shown where right at least two times in three
 
 
 def test_the_arbiter_survives_a_save(tmp_path):
