@@ -163,10 +163,13 @@ class LoadedVersion:
                  for passage, span in zip(read, found) if span]
         said = [" ".join(text.lower().split()) for _, _, text in spans]  # to count passages that agree
         best_score = max(prepared.scores.values(), default=0.0) or 1.0
+        kind = prepared.question.kind
+        if kind == "what" and questions.asks_what_was_said(prepared.text):
+            kind = "what_said"
         out = []
         for (passage, span, text), key in zip(spans, said):
             features = candidate_features(
-                kind=prepared.question.kind, margin=span.margin, probability=span.probability,
+                kind=kind, margin=span.margin, probability=span.probability,
                 null_probability=span.null_probability, support=said.count(key) / len(read),
                 rank=read.index(passage), retrieval_share=prepared.scores.get(passage, 0.0) / best_score,
                 evidence=self.retriever.evidence(prepared.terms, passage), text=text)

@@ -28,6 +28,9 @@ _SAY = (r"(said|says|say|asked|asks|told|tells|declared|declares|warned|warns|st
         r"expects|expected|believes|believed|thinks|thought|urged|urges|promised|promises|suggested|"
         r"suggests|described|describes|accused|accuses|compared|compares|announced|announces)")
 _MEASURES = r"(long|old|far|high|tall|big|large|deep|wide|often|fast|heavy|late|early)"
+# The same verbs after "did"/"does": "What did Lavrov say?", "What does she think of it?"
+_SAY_BASE = (r"(say|ask|tell|declare|warn|state|write|tweet|add|claim|argue|insist|call|expect|believe|think|"
+             r"urge|promise|suggest|describe|accuse|compare|announce|mean)")
 
 # Most specific first; each pattern may match anywhere, so "In what year ..." and
 # "The Rhine flows through which city?" are found too. `_first_kind` prefers the earliest match.
@@ -49,6 +52,8 @@ _KIND_PATTERNS = [
     ("yes_no", re.compile(r"^\s*(?:is|are|was|were|did|does|do|has|have|had|can|could|will|would|"
                           r"should|may|might|must)\b", re.I)),
 ]
+_WHAT_SAID = re.compile(rf"^\s*what\s+(?:did|does|do|has|have|had|would|will)\s+.+?\s+(?:{_SAY_BASE}|{_SAY})\b",
+                        re.I)
 _WHO_AT_START = re.compile(r"^\s*(?:who|whom|whose)\b", re.I)
 _QUOTED = re.compile(r"[\"\u201c\u201d\u2018\u2019']([^\"\u201c\u201d]{3,}?)[\"\u201c\u201d\u2018\u2019']"
                      r"(?=[\s?.!,]*$|\s)")
@@ -101,6 +106,11 @@ def subject_words(text: str) -> list[str]:
     if measure:
         found.append(measure.group(1))
     return found
+
+
+def asks_what_was_said(text: str) -> bool:
+    """ "What did Lavrov say?": the answer is someone's words, not a fact ("What did Lavrov sign?")."""
+    return bool(_WHAT_SAID.search(text))
 
 
 def _kind(text: str) -> str:

@@ -31,7 +31,7 @@ def register(commands) -> None:
     train.add_argument("--limit", type=int, metavar="N", help="train on the first N examples only (smoke runs)")
     train.add_argument("--pack", type=Path, metavar="DIR",
                        help="write the examples and the base encoder to DIR instead of training, for "
-                            "`python3 -m index.answering.reader.pack DIR OUTPUT` on a GPU machine")
+                            "`python3 -m index.answering.reader.pack train DIR OUTPUT` on a GPU machine")
     train.set_defaults(run=run_train)
 
     calibrate = commands.add_parser("calibrate-reader",

@@ -21,7 +21,9 @@ from index.answering.extractors.numbers import QUANTITY
 from index.text.lexicon import PRONOUNS
 
 ARBITER_FILE = "arbitration.json"
-KINDS = ("who_said", "who", "how_many", "when", "where", "what", "why")
+# The question kinds the arbiter tells apart: the analyser's, with "what did X say?" apart from
+# other "what" questions (someone's words, most often long, against a fact).
+KINDS = ("who_said", "who", "how_many", "when", "where", "what", "what_said", "why")
 
 
 @dataclass(frozen=True)

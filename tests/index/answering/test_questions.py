@@ -3,7 +3,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from index.answering.questions import KINDS, analyse, subject_words
+from index.answering.questions import KINDS, analyse, asks_what_was_said, subject_words
 
 
 @pytest.mark.parametrize("text, kind", [
@@ -99,3 +99,16 @@ def test_subject_words_are_the_nouns_asked_about(question, subjects):
 ])
 def test_who_or_what_is_a_name_asks_what_it_is(text, name):
     assert analyse(text).described == name
+
+
+@pytest.mark.parametrize("text, said", [
+    ("What did Mayor Varga say?", True),
+    ("what did the harbour master tell the crews about the storm?", True),
+    ("What has the ministry said about the flooding?", True),
+    ("What does the report say?", True),
+    ("What did Mayor Varga open in 1932?", False),
+    ("What bridge did the workers build?", False),
+    ("Who said the bridge would hold?", False),
+])
+def test_what_was_said_is_told_from_other_what_questions(text, said):
+    assert asks_what_was_said(text) is said

@@ -94,3 +94,23 @@ def test_cross_validation_finds_a_telling_feature_on_unseen_articles():
     assert figures["auc_right"] > 0.95 and figures["shown_right"] > 0.9
     with pytest.raises(ValueError, match="two articles"):
         cross_validate([Observed(False, True, [(1.0,)], [True], "one")], 2.0, 0.04)
+
+
+def test_the_engine_tells_the_arbiter_a_question_asks_for_someones_words():
+    from index.answering.reader.arbitration import KINDS
+    from index.evaluation.corpora import text_article
+    from index.settings import IndexSettings
+
+    text = ("Harbour master Odile Brenn spoke at the quay on Monday.\n\n"
+            '"The breakwater will hold through the winter," Brenn said, after the storm had passed.\n\n'
+            "The quay was rebuilt in 1987 with granite from the northern quarry.")
+    loaded = text_article("made-up harbour", text, IndexSettings(reader_passages=3))
+
+    def kind_of(question):
+        prepared = loaded.prepare(question)
+        [first, *_] = loaded.candidates(prepared)
+        indicators = first.features[-len(KINDS):]
+        return KINDS[indicators.index(1.0)]
+
+    assert kind_of("What did Odile Brenn say about the breakwater?") == "what_said"
+    assert kind_of("What was the quay rebuilt with?") == "what"
