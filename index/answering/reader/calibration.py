@@ -2,12 +2,11 @@
 
 Every development question is asked as the engine asks it (retrieval, the existing signals, the
 reader over the top passages); each candidate is labelled right when its span matches a gold
-answer (token F1 at least RIGHT_F1). A logistic model learns which candidates are right.
-Then, on the same questions:
+answer (token F1 at least RIGHT_F1). A logistic model learns which candidates are right. Then:
 - `show_at` is the probability above which showing an answer is worth it, a right answer
   counting 1 and a wrong one -`wrong_cost` (a wrong answer in bold is worse than none: with
   2, an answer is shown where it is right at least two times in three);
-- `refuse_at` is the highest probability below which refusing costs at most `answerable_refused`
+- on the same questions, `refuse_at` is the highest probability below which refusing costs at most `answerable_refused`
   of the answerable questions (counting those the existing signals refuse already).
 """
 from __future__ import annotations
@@ -96,10 +95,9 @@ def fit(observed: list[Observed], wrong_cost: float, answerable_refused: float) 
     x = np.array([f for o in observed for f in o.features])
     y = np.array([r for o in observed for r in o.right], dtype=float)
     weights, bias = fit_logistic(x, y)
-    arbiter = Arbiter(list(map(float, weights)), bias, show_at=1.0, refuse_at=0.0)
+    arbiter = Arbiter(list(map(float, weights)), bias, show_at=show_threshold(wrong_cost), refuse_at=0.0)
     best_p, best_right = _best(arbiter, observed)
     supported = np.array([o.supported for o in observed])
-    arbiter.show_at = show_threshold(wrong_cost)
     answerable = np.array([not o.impossible for o in observed])
     budget = answerable_refused * answerable.sum() - (answerable & ~supported).sum()
     pool = np.sort(best_p[answerable & supported])

@@ -114,7 +114,8 @@ def train_from(folder: Path, output: Path, epochs: float | None = None, batch_si
         base = unpacked_base(folder, Path(scratch) / "base")
         given = {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate}
         config = training.TrainConfig(base_model=base, **{k: v for k, v in given.items() if v is not None})
-        record = training.train(config, examples, output, {**provenance, "base_weights": "int8 per row (pack)"})
+        record = training.train(config, examples, output, provenance,
+                                base_name=f"{provenance['packed_base']}, rounded to int8 per row in a pack")
     return record
 
 

@@ -161,14 +161,15 @@ def export_onnx(model, tokenizer, folder: Path) -> Path:
 
 
 def train(config: TrainConfig, train_examples: list[Example], output: Path,
-          provenance: dict, log=print) -> dict:
-    """Fine-tune, export and describe: returns what training.json records."""
+          provenance: dict, log=print, base_name: str | None = None) -> dict:
+    """Fine-tune, export and describe: returns what training.json records (`base_name`: how it
+    names the base encoder, by default from its folder)."""
     started = time.monotonic()
     model, tokenizer = fine_tune(config, train_examples, log)
     staging = output.with_name(output.name + ".new")
     shutil.rmtree(staging, ignore_errors=True)
     export_onnx(model, tokenizer, staging)
-    settings = {**asdict(config), "base_model": described(config.base_model)}
+    settings = {**asdict(config), "base_model": base_name or described(config.base_model)}
     record = {"config": settings,
               "examples": len(train_examples), "minutes": round((time.monotonic() - started) / 60, 1),
               **provenance}

@@ -173,6 +173,7 @@ def test_a_pack_trains_elsewhere_without_the_engines_other_dependencies(tmp_path
     record = json.loads((out / "training.json").read_text())
     assert record["examples"] == 12 + len(negatives) and record["negatives"] == len(negatives)
     assert record["data"] == {str(train_file): examples.file_hash(train_file)}
+    assert record["config"]["base_model"].startswith(str(tiny_base))  # the packed base, not a scratch folder
     context = "Forty workers built the bridge from local granite over three summers."
     [span] = Reader(joined).run("What was the bridge built from?", [context])
     assert 0 <= span.start < span.end <= len(context)
