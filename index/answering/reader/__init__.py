@@ -12,6 +12,7 @@ from index.answering.reader.arbitration import (
     ARBITER_FILE,
     Arbiter,
     Candidate,
+    arbiter_kind,
     candidate_features,
 )
 from index.answering.reader.model import (
@@ -24,7 +25,7 @@ from index.answering.reader.model import (
 )
 
 __all__ = ["Arbiter", "Candidate", "Reader", "ReaderError", "ReaderSpan", "SHIPPED",
-           "candidate_features", "english_words", "load_reader"]
+           "arbiter_kind", "candidate_features", "english_words", "load_reader"]
 
 
 def load_reader(folder: Path | None = None) -> tuple[Reader, Arbiter]:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from index.answering.extractors.dates import DATE
+from index.answering.questions import asks_what_was_said
 from index.answering.extractors.numbers import QUANTITY
 from index.text.lexicon import PRONOUNS
 
@@ -24,6 +25,11 @@ ARBITER_FILE = "arbitration.json"
 # The question kinds the arbiter tells apart: the analyser's, with "what did X say?" apart from
 # other "what" questions (someone's words, most often long, against a fact).
 KINDS = ("who_said", "who", "how_many", "when", "where", "what", "what_said", "why")
+
+
+def arbiter_kind(kind: str, question: str) -> str:
+    """The question's kind as the arbiter weighs it (see KINDS)."""
+    return "what_said" if kind == "what" and asks_what_was_said(question) else kind
 
 
 @dataclass(frozen=True)

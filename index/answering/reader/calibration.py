@@ -6,8 +6,9 @@ answer (token F1 at least RIGHT_F1). A logistic model learns which candidates ar
 - `show_at` is the probability above which showing an answer is worth it, a right answer
   counting 1 and a wrong one -`wrong_cost` (a wrong answer in bold is worse than none: with
   2, an answer is shown where it is right at least two times in three);
-- on the same questions, `refuse_at` is the highest probability below which refusing costs at most `answerable_refused`
-  of the answerable questions (counting those the existing signals refuse already).
+- on the same questions, `refuse_at` is the highest probability below which refusing costs at
+  most `answerable_refused` of the answerable questions (counting those the existing signals
+  refuse already).
 """
 from __future__ import annotations
 

@@ -26,6 +26,7 @@ from pathlib import Path
 import numpy as np
 
 from index.answering.reader.examples import Example
+from index.answering.reader.model import MODEL_FILE
 
 EXAMPLES = "examples.jsonl.gz"
 PROVENANCE = "provenance.json"
@@ -47,7 +48,9 @@ def write(folder: Path, examples: list[Example], provenance: dict, base_model: P
     for name in BASE_FILES:
         if (base_model / name).exists():
             shutil.copy(base_model / name, folder / BASE / name)
-    np.savez_compressed(folder / BASE / WEIGHTS, **rounded(_load_weights(base_model / WEIGHTS_FILE)))
+    from safetensors.numpy import load_file
+
+    np.savez_compressed(folder / BASE / WEIGHTS, **rounded(load_file(str(base_model / WEIGHTS_FILE))))
 
 
 def read_examples(folder: Path) -> list[Example]:
@@ -97,12 +100,6 @@ def unpacked_base(folder: Path, into: Path) -> Path:
     return into
 
 
-def _load_weights(path: Path) -> dict[str, np.ndarray]:
-    from safetensors.numpy import load_file
-
-    return load_file(str(path))
-
-
 def train_from(folder: Path, output: Path, epochs: float | None = None, batch_size: int | None = None,
                learning_rate: float | None = None) -> dict:
     """Train on the pack as `train-reader` would have; returns what training.json records."""
@@ -112,8 +109,7 @@ def train_from(folder: Path, output: Path, epochs: float | None = None, batch_si
     examples = read_examples(folder)
     with tempfile.TemporaryDirectory() as scratch:
         base = unpacked_base(folder, Path(scratch) / "base")
-        given = {"epochs": epochs, "batch_size": batch_size, "learning_rate": learning_rate}
-        config = training.TrainConfig(base_model=base, **{k: v for k, v in given.items() if v is not None})
+        config = training.TrainConfig.given(base, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate)
         record = training.train(config, examples, output, provenance,
                                 base_name=f"{provenance['packed_base']}, rounded to int8 per row in a pack")
     return record
@@ -123,28 +119,26 @@ def split_model(model: Path, parts: Path) -> None:
     """The model folder as files the device tool brings back (16 MiB each at most)."""
     parts.mkdir(parents=True, exist_ok=True)
     for path in model.iterdir():
-        if path.name != "model.onnx":
+        if path.name != MODEL_FILE:
             shutil.copy(path, parts / path.name)
-    data = (model / "model.onnx").read_bytes()
+    data = (model / MODEL_FILE).read_bytes()
     for number, start in enumerate(range(0, len(data), PART_BYTES)):
-        (parts / f"model.onnx.part{number:02d}").write_bytes(data[start:start + PART_BYTES])
+        (parts / f"{MODEL_FILE}.part{number:02d}").write_bytes(data[start:start + PART_BYTES])
 
 
 def join_model(parts: Path, output: Path) -> None:
     """The model folder again, published over `output` (its stale calibration goes)."""
-    from index.answering.reader.training import publish
+    from index.answering.reader.training import fresh_staging, publish
 
-    staging = output.with_name(output.name + ".new")
-    shutil.rmtree(staging, ignore_errors=True)
-    staging.mkdir(parents=True)
-    pieces = sorted(parts.glob("model.onnx.part*"))
+    pieces = sorted(parts.glob(f"{MODEL_FILE}.part*"))
     if not pieces:
-        raise SystemExit(f"no model.onnx.part* in {parts}")
-    with open(staging / "model.onnx", "wb") as out:
+        raise SystemExit(f"no {MODEL_FILE}.part* in {parts}")
+    staging = fresh_staging(output)
+    with open(staging / MODEL_FILE, "wb") as out:
         for piece in pieces:
             out.write(piece.read_bytes())
     for path in parts.iterdir():
-        if not path.name.startswith("model.onnx"):
+        if not path.name.startswith(MODEL_FILE):
             shutil.copy(path, staging / path.name)
     publish(staging, output)
 

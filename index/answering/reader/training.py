@@ -16,6 +16,7 @@ from pathlib import Path
 
 from index.answering.reader.arbitration import ARBITER_FILE
 from index.answering.reader.examples import Example
+from index.answering.reader.model import MODEL_FILE, TOKENIZER_FILE, TRAINING_FILE
 
 ONNX_OPSET = 17
 
@@ -33,6 +34,11 @@ class TrainConfig:
     seed: int = 13
     threads: int = 2
     bf16: bool = True  # autocast, on the CPU as on a GPU
+
+    @classmethod
+    def given(cls, base_model: Path, **values) -> "TrainConfig":
+        """The settings a command was given; those it was not keep the defaults above."""
+        return cls(base_model=base_model, **{k: v for k, v in values.items() if v is not None})
 
 
 def default_base_model() -> Path:
@@ -154,10 +160,10 @@ def export_onnx(model, tokenizer, folder: Path) -> Path:
         torch.onnx.export(model, inputs, str(full), input_names=names,
                           output_names=["start_logits", "end_logits"], dynamic_axes=axes,
                           opset_version=ONNX_OPSET, dynamo=False)
-    quantize_dynamic(str(full), str(folder / "model.onnx"), weight_type=QuantType.QInt8)
+    quantize_dynamic(str(full), str(folder / MODEL_FILE), weight_type=QuantType.QInt8)
     full.unlink()
-    tokenizer.backend_tokenizer.save(str(folder / "tokenizer.json"))
-    return folder / "model.onnx"
+    tokenizer.backend_tokenizer.save(str(folder / TOKENIZER_FILE))
+    return folder / MODEL_FILE
 
 
 def train(config: TrainConfig, train_examples: list[Example], output: Path,
@@ -166,14 +172,13 @@ def train(config: TrainConfig, train_examples: list[Example], output: Path,
     names the base encoder, by default from its folder)."""
     started = time.monotonic()
     model, tokenizer = fine_tune(config, train_examples, log)
-    staging = output.with_name(output.name + ".new")
-    shutil.rmtree(staging, ignore_errors=True)
+    staging = fresh_staging(output)
     export_onnx(model, tokenizer, staging)
     settings = {**asdict(config), "base_model": base_name or described(config.base_model)}
     record = {"config": settings,
               "examples": len(train_examples), "minutes": round((time.monotonic() - started) / 60, 1),
               **provenance}
-    (staging / "training.json").write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    (staging / TRAINING_FILE).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     publish(staging, output)
     return record
 
@@ -182,6 +187,14 @@ def described(folder: Path) -> str:
     """A model folder as the record names it: inside an installed package, from the package on."""
     parts = Path(folder).resolve().parts
     return "/".join(parts[parts.index("site-packages") + 1:]) if "site-packages" in parts else str(folder)
+
+
+def fresh_staging(output: Path) -> Path:
+    """An empty folder beside `output` where a new model is put together before `publish`."""
+    staging = output.with_name(output.name + ".new")
+    shutil.rmtree(staging, ignore_errors=True)
+    staging.mkdir(parents=True)
+    return staging
 
 
 def publish(staging: Path, output: Path) -> None:
