@@ -4,8 +4,9 @@ Question analysis reads capitals (a capitalised word is a name, "IS" an acronym)
 died?" and "HOW MANY DIED?" would ask something other than "How many died?". A question typed
 all in lower or all in upper case takes each word's usual form in the content. A word that the
 content never uses and that is no common English word, one or two edits from a word the
-content does use, becomes that word ("kiled" -> "killed"). Only the question is changed, never
-the content: answers stay verbatim slices of it.
+content does use or from a function word, becomes that word ("kiled" -> "killed", "wich" ->
+"which"); of words as near, the one a dropped letter explains is preferred. Only the question
+is changed, never the content: answers stay verbatim slices of it.
 """
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from collections.abc import Callable
 from functools import cached_property
 
 from rapidfuzz import process
-from rapidfuzz.distance import OSA
+from rapidfuzz.distance import OSA, Indel
 
 from index.text.tokens import WORD, stopwords
 
@@ -47,7 +48,8 @@ class QuestionNormaliser:
 
     @cached_property
     def _vocabulary(self) -> list[str]:
-        return [w for w in self.forms if len(w) >= MIN_TYPO_LENGTH - 1]
+        words = set(self.forms) | stopwords()
+        return sorted(w for w in words if len(w) >= MIN_TYPO_LENGTH - 1)
 
     def normalise(self, question: str) -> str:
         uniform_case = question == question.lower() or question == question.upper()
@@ -60,15 +62,19 @@ class QuestionNormaliser:
             key = self._mended(key) or key
         if not uniform_case and key == word.casefold():
             return word
-        if key in stopwords() or key not in self.forms:
-            return key if uniform_case else word
-        return self.forms[key][1]
+        if key in self.forms and key not in stopwords():
+            key = self.forms[key][1]
+        return key.capitalize() if not uniform_case and word[:1].isupper() and key.islower() else key
 
     def _mended(self, word: str) -> str | None:
-        """The content word closest to a word the content never uses, within the edits allowed."""
+        """The content or function word closest to a word the content never uses, within the edits
+        allowed."""
         limit = 2 if len(word) >= LONG_WORD else 1
-        found = process.extract(word, self._vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=5)
+        found = process.extract(word, self._vocabulary, scorer=OSA.distance, score_cutoff=limit, limit=None)
         if not found:
             return None
         closest = min(d for _, d, _ in found)
-        return max((w for w, d, _ in found if d == closest), key=lambda w: (self.forms[w][0], w))
+        # Of words as near, prefer one that a dropped letter explains ("wich": "which", not
+        # "with": letters left out are the commonest slip), then the content's commonest.
+        return min((w for w, d, _ in found if d == closest),
+                   key=lambda w: (Indel.distance(word, w), -self.forms.get(w, (0,))[0], w))

@@ -31,6 +31,13 @@ def test_typos_are_mended_from_the_contents_words():
     assert n.normalise("who is mayor of norrolm?") == "Who is Mayor of Norrholm?"
 
 
+def test_a_misspelt_question_word_is_mended_to_the_word_a_dropped_letter_explains():
+    n = normaliser()  # "which" is not in the content; "with" is as near, but by a wrong letter
+    assert n.normalise("Wich bridge did Varga open?") == "Which bridge did Varga open?"
+    assert n.normalise("wich workers built it?") == "Which workers built it?"
+    assert n.normalise("Wokers built it?") == "Workers built it?"  # the capital that starts it stays
+
+
 def test_english_words_and_unrelated_words_are_left_alone():
     n = normaliser()
     assert n.normalise("When was Varga born?") == "When was Varga born?"  # "born" is a word, not "bone"
