@@ -148,9 +148,12 @@ def test_an_unreachable_discord_is_one_line_exit_2(index_settings, tmp_path):
 
 def test_ctrl_c_ends_the_console_at_once(index_settings, tmp_path):
     """No waiting for Enter: the prompt's reader must not hold the exit."""
+    # Ctrl-C as a terminal delivers it: a test run started in the background (`make test &`)
+    # would hand the console SIGINT ignored, and Python then installs no handler for it.
     console = subprocess.Popen([sys.executable, "-m", "bot", "--console"], stdin=subprocess.PIPE,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env=env_for(index_settings), cwd=tmp_path)
+                               env=env_for(index_settings), cwd=tmp_path,
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
     try:
         console.stdin.write("How many people died in the Paris attacks?\n")
         console.stdin.flush()
