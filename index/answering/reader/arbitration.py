@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 
 from index.answering.extractors.dates import DATE
-from index.answering.questions import asks_what_was_said
 from index.answering.extractors.numbers import QUANTITY
+from index.answering.questions import asks_what_was_said
 from index.text.lexicon import PRONOUNS
 
 ARBITER_FILE = "arbitration.json"
