@@ -6,7 +6,8 @@ from pathlib import Path
 from index.errors import EngineError
 
 SHARED = Path("../shared")
-OUT_OF_SCOPE = Path("eval/calibration_out_of_scope.jsonl")
+# Questions written about development PolNeAR articles: out of scope, and of every kind.
+WRITTEN = [Path("eval/calibration_out_of_scope.jsonl"), Path("eval/calibration_news.jsonl")]
 
 
 def register(commands) -> None:
@@ -41,8 +42,9 @@ def register(commands) -> None:
                            help="SQuAD-format file whose development articles are asked (default: SQuAD v2.0 dev)")
     calibrate.add_argument("--polnear", type=Path, metavar="DIR",
                            help="PolNeAR train folder (default: ../shared/train/polnear); 'none' for none")
-    calibrate.add_argument("--out-of-scope", type=Path, metavar="FILE", default=OUT_OF_SCOPE,
-                           help="questions the development articles do not answer (default: %(default)s)")
+    calibrate.add_argument("--written", type=Path, action="append", metavar="FILE",
+                           help="questions written about development PolNeAR articles, as for `eval --news` "
+                                "(repeatable; default: " + ", ".join(map(str, WRITTEN)) + ")")
     calibrate.add_argument("--wrong-cost", type=float, default=2.0,
                            help="how many right answers one wrong answer shown costs (default: %(default)s)")
     calibrate.add_argument("--answerable-refused", type=float, default=0.04,
@@ -119,8 +121,8 @@ def run_calibrate(args) -> int:
     model = args.model or SHIPPED
     squad_files = _required(args.squad or [SHARED / "eval/squad/dev-v2.0.reconstructed.json"])
     polnear = _polnear(args)
-    out_of_scope = _required([args.out_of_scope])[0] if polnear else None
-    observed = calibration.observe(model, squad_files, polnear, out_of_scope,
+    written = _required(args.written or WRITTEN) if polnear else []
+    observed = calibration.observe(model, squad_files, polnear, written,
                                    load_settings(IndexSettings), log=print)
     if args.cross_validate:
         figures = calibration.cross_validate(observed, args.wrong_cost, args.answerable_refused, args.cross_validate)

@@ -2,7 +2,9 @@
 
 Every development question is asked as the engine asks it (retrieval, the existing signals, the
 reader over the top passages); each candidate is labelled right when its span matches a gold
-answer (token F1 at least RIGHT_F1). A logistic model learns which candidates are right. Then:
+answer (token F1 at least RIGHT_F1; for the questions written about development articles, as
+`eval --news` judges: the span holds an accepted answer, in SHORT_ANSWER_WORDS words at most).
+A logistic model learns which candidates are right. Then:
 - `show_at` is the probability above which showing an answer is worth it, a right answer
   counting 1 and a wrong one -`wrong_cost` (a wrong answer in bold is worse than none: with
   2, an answer is shown where it is right at least two times in three);
@@ -13,6 +15,7 @@ answer (token F1 at least RIGHT_F1). A logistic model learns which candidates ar
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -31,10 +34,12 @@ from index.answering.reader.examples import (
 )
 from index.answering.reader.model import shared_reader
 from index.evaluation.corpora import squad_article, text_article
+from index.evaluation.questions import holds_answer, load_questions
 from index.evaluation.squad import f1_score
 from index.settings import IndexSettings
 
 RIGHT_F1 = 0.5
+SHORT_ANSWER_WORDS = 6  # a written question's span longer than this is a passage, not a short answer
 
 
 @dataclass
@@ -46,20 +51,37 @@ class Observed:
     article: str = ""
 
 
-def _ask_all(loaded, items: list[tuple[str, list[str]]], article: str) -> list[Observed]:
+def matches_derived(text: str, golds: list[str]) -> bool:
+    """A derived question's span is right when it is near enough a gold answer, word for word."""
+    return max(f1_score(text, g) for g in golds) >= RIGHT_F1
+
+
+def matches_written(text: str, golds: list[str]) -> bool:
+    """A written question's span is right as `eval --news` judges it (it holds an accepted
+    answer), when it is short: written answers are the least that answers ("Harris" for "Adm.
+    Harry B. Harris Jr."), so word overlap would call right answers wrong."""
+    return holds_answer(text, golds) and len(text.split()) <= SHORT_ANSWER_WORDS
+
+
+Judge = Callable[[str, list[str]], bool]
+
+
+def _ask_all(loaded, items: list[tuple[str, list[str], Judge]], article: str) -> list[Observed]:
     out = []
-    for question, golds in items:
+    for question, golds, judge in items:
         prepared = loaded.prepare(question)
         candidates = loaded.candidates(prepared) if prepared.supported else []
         texts = [loaded.passages[c.passage].text[c.start:c.end] for c in candidates]
-        right = [bool(golds) and max(f1_score(t, g) for g in golds) >= RIGHT_F1 for t in texts]
+        right = [bool(golds) and judge(t, golds) for t in texts]
         out.append(Observed(not golds, prepared.supported, [c.features for c in candidates], right, article))
     return out
 
 
-def observe(model: Path, squad_files: list[Path], polnear: Path | None, out_of_scope: Path | None,
+def observe(model: Path, squad_files: list[Path], polnear: Path | None, written: list[Path],
             settings: IndexSettings, log=print) -> list[Observed]:
-    """Every development question asked, with its candidates' features and labels."""
+    """Every development question asked, with its candidates' features and labels. `written`:
+    files of questions written about development PolNeAR articles (`eval --news`'s format;
+    no answers: out of scope)."""
     reader = (shared_reader(model), None)
     plain = settings.model_copy(update={"reader": False})
     observed = []
@@ -70,21 +92,20 @@ def observe(model: Path, squad_files: list[Path], polnear: Path | None, out_of_s
             if article["title"] not in calibrating:
                 continue
             loaded = squad_article(article, plain, reader=reader)
-            items = [(qa["question"], [] if qa.get("is_impossible") else [a["text"] for a in qa["answers"]])
-                     for p in article["paragraphs"] for qa in p["qas"]]
+            items = [(qa["question"], [] if qa.get("is_impossible") else [a["text"] for a in qa["answers"]],
+                      matches_derived) for p in article["paragraphs"] for qa in p["qas"]]
             observed += _ask_all(loaded, items, article["title"])
             log(f"{article['title']}: {len(items)} questions")
     if polnear is not None:
-        by_article: dict[str, list[tuple[str, list[str]]]] = {}
+        by_article: dict[str, list[tuple[str, list[str], Judge]]] = {}
         dev = {p.stem for p in (polnear / "text").glob("*.txt") if split_of(p.stem) == "dev"}
         for e in polnear_examples(polnear, dev):
-            by_article.setdefault(e.article, []).append((e.question, [e.answers[0][0]]))
-        if out_of_scope is not None:
-            for line in out_of_scope.read_text(encoding="utf-8").splitlines():
-                item = json.loads(line)
+            by_article.setdefault(e.article, []).append((e.question, [e.answers[0][0]], matches_derived))
+        for path in written:
+            for item in load_questions(path):
                 if split_of(item["article"]) != "dev":
-                    raise ValueError(f"{out_of_scope}: {item['article']} is not a development article")
-                by_article.setdefault(item["article"], []).append((item["q"], []))
+                    raise ValueError(f"{path}: {item['article']} is not a development article")
+                by_article.setdefault(item["article"], []).append((item["q"], item["answers"], matches_written))
         for name, items in sorted(by_article.items()):
             text = (polnear / "text" / f"{name}.txt").read_text(encoding="utf-8")
             observed += _ask_all(text_article(name, text, plain, reader=reader), items, name)

@@ -125,5 +125,8 @@ def test_the_held_out_news_questions_are_on_articles_nothing_trains_or_tunes_on(
     assert {q["type"] for q in held_out} >= {"who", "who_said", "how_many", "when", "where", "what", "why",
                                             "out_of_scope"}
     assert {q["variant"] for q in held_out} == {"plain", "lower", "typo"}
-    calibration = [json.loads(line) for line in (ROOT / "eval/calibration_out_of_scope.jsonl").read_text().splitlines()]
-    assert {split_of(q["article"]) for q in calibration} == {"dev"}
+    for name in ("calibration_out_of_scope.jsonl", "calibration_news.jsonl"):  # what calibration asks
+        calibration = [json.loads(line) for line in (ROOT / "eval" / name).read_text().splitlines()]
+        assert {split_of(q["article"]) for q in calibration} == {"dev"}
+    written = {q["type"] for q in calibration}  # the news file: every kind the held-out questions have
+    assert written >= {"who", "who_said", "how_many", "when", "where", "what", "why", "out_of_scope"}
