@@ -29,6 +29,8 @@ def register(commands) -> None:
     train.add_argument("--negatives-every", type=int, default=2, metavar="N",
                        help="a retrieved negative for every N-th answerable SQuAD question "
                             "(default: %(default)s; 0 for none)")
+    train.add_argument("--who-said-per-article", type=int, metavar="N",
+                       help="most who-said questions derived from one PolNeAR article (default: 6)")
     train.add_argument("--limit", type=int, metavar="N", help="train on the first N examples only (smoke runs)")
     train.add_argument("--pack", type=Path, metavar="DIR",
                        help="write the examples and the base encoder to DIR instead of training, for "
@@ -66,10 +68,11 @@ def run_train(args) -> int:
     squad_files = _required(args.squad or [SHARED / "train/squad/train-v1.1-first11.json",
                                             SHARED / "eval/squad/dev-v2.0.reconstructed.json"])
     polnear = _polnear(args)
+    per_article = args.who_said_per_article or examples.PER_ARTICLE
     sources = {str(p): examples.file_hash(p) for p in squad_files}
     data = [e for p in squad_files for e in examples.squad_examples(p)]
     if polnear is not None:
-        data += examples.polnear_examples(polnear)
+        data += examples.polnear_examples(polnear, per_article=per_article)
         sources[str(polnear)] = examples.folder_hash(polnear)
     negative = negatives.retrieved_negatives(data, args.negatives_every) if args.negatives_every > 0 else []
     data += negative
@@ -80,7 +83,8 @@ def run_train(args) -> int:
     if args.limit:
         train = train[:args.limit]
     base_model = args.base_model or training.default_base_model()
-    provenance = {"data": sources, "negatives": len(negative), "dev_examples": len(dev)}
+    provenance = {"data": sources, "negatives": len(negative), "dev_examples": len(dev),
+                  "who_said_per_article": per_article}
     if args.pack:
         from index.answering.reader import pack
 

@@ -179,6 +179,49 @@ def test_a_pack_trains_elsewhere_without_the_engines_other_dependencies(tmp_path
     assert 0 <= span.start < span.end <= len(context)
 
 
+SPEAKERS = ("Anna Berg", "Tomas Lind", "Carla Moe")
+
+
+def _polnear_article(root, name):
+    """A made-up PolNeAR article in which three people say something, each in a paragraph."""
+    said = [f'{who} said that the harbour wall number {i} will stand through the winter storms.'
+            for i, who in enumerate(SPEAKERS, 1)]
+    text = "\n\n".join(said)
+    lines = []
+    for i, (who, sentence) in enumerate(zip(SPEAKERS, said)):
+        at = text.index(sentence)
+        content = sentence[sentence.index("the harbour"):-1]
+        spans = [("Source", at, who), ("Cue", at + len(who) + 1, "said"),
+                 ("Content", at + sentence.index(content), content)]
+        for k, (label, start, words) in enumerate(spans):
+            lines.append(f"T{4 * i + k + 1}\t{label} {start} {start + len(words)}\t{words}")
+        lines.append(f"E{i + 1}\tAttribution:T{4 * i + 4} Content:T{4 * i + 3} Cue:T{4 * i + 2} Source:T{4 * i + 1}")
+    (root / "text").mkdir(parents=True)
+    (root / "attributions").mkdir()
+    (root / "text" / f"{name}.txt").write_text(text, encoding="utf-8")
+    (root / "attributions" / f"{name}_ab12.ann").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+def test_the_who_said_questions_taken_from_one_article_are_capped_as_asked(tmp_path, tiny_base):
+    from index.answering.reader.pack import PROVENANCE, read_examples
+
+    name = next(n for n in (f"made-up_harbour-{i}" for i in range(100)) if examples.split_of(n) == "train")
+    _polnear_article(tmp_path / "polnear", name)
+    train_file = _squad(tmp_path / "train.json", _titles("train", 1))
+    asked = {}
+    for cap in (None, 1, 2):
+        pack = tmp_path / f"pack{cap}"
+        cap_args = ["--who-said-per-article", str(cap)] if cap else []
+        done = _run("train-reader", "--base-model", str(tiny_base), "--squad", str(train_file),
+                    "--polnear", str(tmp_path / "polnear"), "--pack", str(pack), *cap_args)
+        assert done.returncode == 0, done.stderr
+        who = [e for e in read_examples(pack) if e.id.endswith(":who")]
+        asked[cap] = sorted(e.answers[0][0] for e in who)
+        assert json.loads((pack / PROVENANCE).read_text())["who_said_per_article"] == (cap or examples.PER_ARTICLE)
+    assert asked[None] == sorted(SPEAKERS)  # the default takes all three
+    assert (len(asked[1]), len(asked[2])) == (1, 2)
+
+
 def test_packed_weights_are_int8_and_within_half_a_step_of_the_original():
     import numpy as np
 
