@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from index.cli.summaries import positive
 from index.errors import EngineError
 
 SHARED = Path("../shared")
@@ -29,7 +30,7 @@ def register(commands) -> None:
     train.add_argument("--negatives-every", type=int, default=2, metavar="N",
                        help="a retrieved negative for every N-th answerable SQuAD question "
                             "(default: %(default)s; 0 for none)")
-    train.add_argument("--who-said-per-article", type=int, metavar="N",
+    train.add_argument("--who-said-per-article", type=positive, metavar="N",
                        help="most who-said questions derived from one PolNeAR article (default: 6)")
     train.add_argument("--limit", type=int, metavar="N", help="train on the first N examples only (smoke runs)")
     train.add_argument("--pack", type=Path, metavar="DIR",

@@ -222,6 +222,12 @@ def test_the_who_said_questions_taken_from_one_article_are_capped_as_asked(tmp_p
     assert (len(asked[1]), len(asked[2])) == (1, 2)
 
 
+def test_a_cap_below_one_is_refused_before_anything_is_read(tmp_path):
+    done = _run("train-reader", "--who-said-per-article", "0", "--output", str(tmp_path / "out"))
+    assert done.returncode == 2 and "--who-said-per-article: must be at least 1" in done.stderr
+    assert not (tmp_path / "out").exists()
+
+
 def test_packed_weights_are_int8_and_within_half_a_step_of_the_original():
     import numpy as np
 
