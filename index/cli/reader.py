@@ -31,7 +31,8 @@ def register(commands) -> None:
                        help="a retrieved negative for every N-th answerable SQuAD question "
                             "(default: %(default)s; 0 for none)")
     train.add_argument("--who-said-per-article", type=positive, metavar="N",
-                       help="most who-said questions derived from one PolNeAR article (default: 6)")
+                       help="most who-said questions derived from one PolNeAR article "
+                            "(default: as for the shipped model)")
     train.add_argument("--limit", type=int, metavar="N", help="train on the first N examples only (smoke runs)")
     train.add_argument("--pack", type=Path, metavar="DIR",
                        help="write the examples and the base encoder to DIR instead of training, for "

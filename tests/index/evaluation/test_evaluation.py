@@ -1,6 +1,7 @@
 """The evaluations measure what they claim: on tiny made-up sets the figures are known."""
 import json
 
+from index.evaluation.questions import load_questions
 from index.evaluation.squad import f1_score, normalize_answer
 from tests.index.cli.test_cli import run
 
@@ -125,8 +126,9 @@ def test_the_held_out_news_questions_are_on_articles_nothing_trains_or_tunes_on(
     assert {q["type"] for q in held_out} >= {"who", "who_said", "how_many", "when", "where", "what", "why",
                                             "out_of_scope"}
     assert {q["variant"] for q in held_out} == {"plain", "lower", "typo"}
-    for name in ("calibration_out_of_scope.jsonl", "calibration_news.jsonl"):  # what calibration asks
-        calibration = [json.loads(line) for line in (ROOT / "eval" / name).read_text().splitlines()]
-        assert {split_of(q["article"]) for q in calibration} == {"dev"}
-    written = {q["type"] for q in calibration}  # the news file: every kind the held-out questions have
+    calibration = {name: load_questions(ROOT / "eval" / name)  # what calibration asks
+                   for name in ("calibration_out_of_scope.jsonl", "calibration_news.jsonl")}
+    for questions in calibration.values():
+        assert {split_of(q["article"]) for q in questions} == {"dev"}
+    written = {q["type"] for q in calibration["calibration_news.jsonl"]}  # every kind the held-out ones have
     assert written >= {"who", "who_said", "how_many", "when", "where", "what", "why", "out_of_scope"}
