@@ -36,7 +36,7 @@ def register(commands) -> None:
     train.add_argument("--limit", type=int, metavar="N", help="train on the first N examples only (smoke runs)")
     train.add_argument("--pack", type=Path, metavar="DIR",
                        help="write the examples and the base encoder to DIR instead of training, for "
-                            "`python3 -m index.answering.reader.pack train DIR OUTPUT` on a GPU machine")
+                            "`python3 -m index.training.pack train DIR OUTPUT` on a GPU machine")
     train.set_defaults(run=run_train)
 
     calibrate = commands.add_parser("calibrate-reader",
@@ -60,10 +60,11 @@ def register(commands) -> None:
 
 
 def run_train(args) -> int:
-    from index.answering.reader import examples, model, negatives
+    from index.answering.reader import model
+    from index.training import examples, negatives
 
     try:
-        from index.answering.reader import training
+        from index.training import finetune
     except ImportError as exc:
         raise EngineError(f"training needs the train extra ({exc.name} is missing): "
                           "pip install -e '.[train]'") from None
@@ -84,19 +85,19 @@ def run_train(args) -> int:
         raise EngineError(str(exc)) from None
     if args.limit:
         train = train[:args.limit]
-    base_model = args.base_model or training.default_base_model()
+    base_model = args.base_model or finetune.default_base_model()
     provenance = {"data": sources, "negatives": len(negative), "dev_examples": len(dev),
                   "who_said_per_article": per_article}
     if args.pack:
-        from index.answering.reader import pack
+        from index.training import pack
 
-        pack.write(args.pack, train, {**provenance, "packed_base": training.described(base_model)}, base_model)
-        print(f"packed {len(train)} examples and {training.described(base_model)}: {args.pack}")
+        pack.write(args.pack, train, {**provenance, "packed_base": finetune.described(base_model)}, base_model)
+        print(f"packed {len(train)} examples and {finetune.described(base_model)}: {args.pack}")
         return 0
-    config = training.TrainConfig.given(base_model, epochs=args.epochs, batch_size=args.batch_size,
+    config = finetune.TrainConfig.given(base_model, epochs=args.epochs, batch_size=args.batch_size,
                                         learning_rate=args.learning_rate, max_length=args.max_length)
     output = args.output or model.SHIPPED
-    record = training.train(config, train, output, provenance)
+    record = finetune.train(config, train, output, provenance)
     print(f"trained on {record['examples']} examples in {record['minutes']} min: {output}")
     return 0
 
@@ -121,7 +122,8 @@ def _polnear(args) -> Path | None:
 def run_calibrate(args) -> int:
     import json
 
-    from index.answering.reader import SHIPPED, calibration
+    from index.answering.reader import SHIPPED
+    from index.training import calibration
     from index.settings import IndexSettings, load_settings
 
     model = args.model or SHIPPED

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 import numpy as np
 from rank_bm25 import BM25Okapi
 
-from index.answering.reader.examples import calibration_halves
+from index.training.examples import calibration_halves
 from index.evaluation.corpora import squad_article, squad_corpus
 from index.retrieval.bm25 import Retriever
 from index.settings import IndexSettings

@@ -116,7 +116,7 @@ def test_news_eval_counts_right_wrong_and_no_answer_for_both_rows(tmp_path):
 
 
 def test_the_held_out_news_questions_are_on_articles_nothing_trains_or_tunes_on():
-    from index.answering.reader.examples import split_of
+    from index.training.examples import split_of
     from tests.index.conftest import ROOT
 
     held_out = [json.loads(line) for line in (ROOT / "eval/news_heldout.jsonl").read_text().splitlines()]

@@ -82,7 +82,7 @@ def test_the_shipped_arbiter_weighs_every_feature_the_engine_gives():
 
 
 def test_cross_validation_finds_a_telling_feature_on_unseen_articles():
-    from index.answering.reader.calibration import Observed, cross_validate
+    from index.training.calibration import Observed, cross_validate
 
     rng = np.random.default_rng(3)
     observed = []

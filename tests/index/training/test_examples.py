@@ -4,7 +4,7 @@ import json
 
 import pytest
 
-from index.answering.reader import examples
+from index.training import examples
 
 TEXT = (
     "Senators met on Monday.\n\n"

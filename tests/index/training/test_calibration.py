@@ -4,8 +4,8 @@ import json
 import pytest
 
 from index.answering.reader import SHIPPED
-from index.answering.reader.calibration import matches_derived, matches_written, observe
-from index.answering.reader.examples import split_of
+from index.training.calibration import matches_derived, matches_written, observe
+from index.training.examples import split_of
 from index.settings import IndexSettings
 
 DEV_ARTICLE, TRAIN_ARTICLE = "harbour-31", "harbour-0"

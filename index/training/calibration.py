@@ -27,7 +27,7 @@ from index.answering.reader.arbitration import (
     fit_logistic,
     show_threshold,
 )
-from index.answering.reader.examples import (
+from index.training.examples import (
     calibration_halves,
     polnear_examples,
     split_of,

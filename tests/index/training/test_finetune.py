@@ -11,9 +11,10 @@ pytest.importorskip("torch")
 transformers = pytest.importorskip("transformers")
 pytest.importorskip("onnx")
 
-from index.answering.reader import Reader, examples, load_reader  # noqa: E402
-from index.answering.reader.negatives import retrieved_negatives  # noqa: E402
-from index.answering.reader.training import default_base_model  # noqa: E402
+from index.answering.reader import Reader, load_reader  # noqa: E402
+from index.training import examples  # noqa: E402
+from index.training.negatives import retrieved_negatives  # noqa: E402
+from index.training.finetune import default_base_model  # noqa: E402
 from tests.index.conftest import ROOT  # noqa: E402
 
 PARAGRAPHS = [
@@ -131,7 +132,7 @@ def test_missing_training_data_is_named(tmp_path):
 
 
 def test_a_new_model_replaces_the_files_it_brings_and_drops_the_stale_calibration(tmp_path):
-    from index.answering.reader.training import publish
+    from index.training.finetune import publish
 
     output, staging = tmp_path / "model", tmp_path / "model.new"
     output.mkdir()
@@ -155,7 +156,7 @@ def test_a_pack_trains_elsewhere_without_the_engines_other_dependencies(tmp_path
     out = tmp_path / "model"
     # What the GPU machine runs; it has PyTorch and onnxruntime but not the settings, the store or discord.
     script = ("import runpy, sys; sys.argv = ['pack', *sys.argv[1:]]\n"
-              "try:\n    runpy.run_module('index.answering.reader.pack', run_name='__main__')\n"
+              "try:\n    runpy.run_module('index.training.pack', run_name='__main__')\n"
               "except SystemExit as exit:\n    assert exit.code == 0, exit.code\n"
               "extra = sorted({m.split('.')[0] for m in sys.modules} & {'pydantic', 'pydantic_settings', "
               "'rank_bm25', 'discord', 'psycopg'})\n"
@@ -166,7 +167,7 @@ def test_a_pack_trains_elsewhere_without_the_engines_other_dependencies(tmp_path
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert all(p.stat().st_size <= 16 * 2**20 for p in parts.iterdir())
-    done = subprocess.run([sys.executable, "-m", "index.answering.reader.pack", "join", str(parts), str(joined)],
+    done = subprocess.run([sys.executable, "-m", "index.training.pack", "join", str(parts), str(joined)],
                           cwd=ROOT, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0, done.stderr
     assert (joined / "model.onnx").read_bytes() == (out / "model.onnx").read_bytes()
@@ -203,7 +204,7 @@ def _polnear_article(root, name):
 
 
 def test_the_who_said_questions_taken_from_one_article_are_capped_as_asked(tmp_path, tiny_base):
-    from index.answering.reader.pack import PROVENANCE, read_examples
+    from index.training.pack import PROVENANCE, read_examples
 
     name = next(n for n in (f"made-up_harbour-{i}" for i in range(100)) if examples.split_of(n) == "train")
     _polnear_article(tmp_path / "polnear", name)
@@ -231,7 +232,7 @@ def test_a_cap_below_one_is_refused_before_anything_is_read(tmp_path):
 def test_packed_weights_are_int8_and_within_half_a_step_of_the_original():
     import numpy as np
 
-    from index.answering.reader.pack import restored, rounded
+    from index.training.pack import restored, rounded
 
     rng = np.random.default_rng(7)
     weights = {"matrix": rng.normal(size=(5, 40)).astype(np.float32), "bias": rng.normal(size=40).astype(np.float32),
@@ -245,7 +246,7 @@ def test_packed_weights_are_int8_and_within_half_a_step_of_the_original():
 
 
 def test_a_model_split_into_parts_joins_into_the_same_files(tmp_path, monkeypatch):
-    from index.answering.reader import pack
+    from index.training import pack
 
     monkeypatch.setattr(pack, "PART_BYTES", 16)
     model, parts, output = tmp_path / "model", tmp_path / "parts", tmp_path / "output"

@@ -15,7 +15,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from index.answering.reader.arbitration import ARBITER_FILE
-from index.answering.reader.examples import Example
+from index.training.examples import Example
 from index.answering.reader.model import MODEL_FILE, TOKENIZER_FILE, TRAINING_FILE
 
 ONNX_OPSET = 17

@@ -14,7 +14,7 @@ from collections import defaultdict
 
 from rank_bm25 import BM25Okapi
 
-from index.answering.reader.examples import Example
+from index.training.examples import Example
 from index.text.tokens import DEFAULT_TOKENIZER
 
 SOURCE = "negative"

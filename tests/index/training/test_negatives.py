@@ -1,7 +1,7 @@
 """Retrieved negatives: a question paired with the best-ranked paragraph of its own article that
 does not hold its answer, as a "no answer" example. Made-up articles."""
-from index.answering.reader.examples import Example
-from index.answering.reader.negatives import SOURCE, retrieved_negatives
+from index.training.examples import Example
+from index.training.negatives import SOURCE, retrieved_negatives
 
 HARBOUR = "The harbour of Vessmark was dredged in 1904 by the Brann company."
 HARBOUR_AGAIN = "Ships still enter the harbour of Vessmark at high tide, as they did before it was dredged."

@@ -8,9 +8,9 @@ are 88 MB; the rounding moves a weight by at most 1/254 of its row's largest, fa
 fine-tuning moves it.
 
 The GPU machine has PyTorch but not this project's other dependencies, so this module needs
-neither the settings nor the store: `python3 -m index.answering.reader.pack train DIR OUTPUT
+neither the settings nor the store: `python3 -m index.training.pack train DIR OUTPUT
 --parts PARTS` trains from the pack, writes the model folder `train-reader` writes and the same
-in parts small enough to come back; `python -m index.answering.reader.pack join PARTS MODEL`
+in parts small enough to come back; `python -m index.training.pack join PARTS MODEL`
 puts them together here. The model card gives the commands.
 """
 from __future__ import annotations
@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from index.answering.reader.examples import Example
+from index.training.examples import Example
 from index.answering.reader.model import MODEL_FILE
 
 EXAMPLES = "examples.jsonl.gz"
@@ -103,14 +103,14 @@ def unpacked_base(folder: Path, into: Path) -> Path:
 def train_from(folder: Path, output: Path, epochs: float | None = None, batch_size: int | None = None,
                learning_rate: float | None = None) -> dict:
     """Train on the pack as `train-reader` would have; returns what training.json records."""
-    from index.answering.reader import training
+    from index.training import finetune
 
     provenance = json.loads((folder / PROVENANCE).read_text(encoding="utf-8"))
     examples = read_examples(folder)
     with tempfile.TemporaryDirectory() as scratch:
         base = unpacked_base(folder, Path(scratch) / "base")
-        config = training.TrainConfig.given(base, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate)
-        record = training.train(config, examples, output, provenance,
+        config = finetune.TrainConfig.given(base, epochs=epochs, batch_size=batch_size, learning_rate=learning_rate)
+        record = finetune.train(config, examples, output, provenance,
                                 base_name=f"{provenance['packed_base']}, rounded to int8 per row in a pack")
     return record
 
@@ -128,7 +128,7 @@ def split_model(model: Path, parts: Path) -> None:
 
 def join_model(parts: Path, output: Path) -> None:
     """The model folder again, published over `output` (its stale calibration goes)."""
-    from index.answering.reader.training import fresh_staging, publish
+    from index.training.finetune import fresh_staging, publish
 
     pieces = sorted(parts.glob(f"{MODEL_FILE}.part*"))
     if not pieces:
@@ -144,7 +144,7 @@ def join_model(parts: Path, output: Path) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="python -m index.answering.reader.pack",
+    parser = argparse.ArgumentParser(prog="python -m index.training.pack",
                                      description="train the reader from a training pack (see model/CARD.md)")
     commands = parser.add_subparsers(dest="command", required=True)
     train = commands.add_parser("train", help="train from PACK into OUTPUT")
