@@ -17,6 +17,8 @@ import time
 from pathlib import Path
 from typing import TextIO
 
+from index.content.validation import file_size
+from index.ingest.documents import ReadError
 from index.settings import IndexSettings
 
 from . import rendering
@@ -102,9 +104,9 @@ async def run_content(handlers: Handlers, rest: str) -> Reply:
 
 async def add_path(handlers: Handlers, path: Path, actor: str) -> Reply:
     try:
-        size = path.stat().st_size
-    except OSError as exc:
-        raise UserError(f"{path}: cannot read: {exc.strerror or exc}") from None
+        size = file_size(path)
+    except ReadError as exc:  # the line the command line gives, not "the content could not be read"
+        raise UserError(str(exc)) from None
 
     async def read() -> bytes:
         try:

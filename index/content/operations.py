@@ -44,6 +44,7 @@ from index.content.validation import (
     check_corpus,
     check_filename,
     check_size,
+    file_size,
     refuse_duplicate,
     source_files,
 )
@@ -221,7 +222,7 @@ class ContentManager(VersionBuilding):
 
     def _check_sizes(self, files: list[Path]) -> None:
         for path in files:
-            check_size(str(path), path.stat().st_size, self.settings.max_document_bytes, "VERBATIM_MAX_DOCUMENT_BYTES")
+            check_size(str(path), file_size(path), self.settings.max_document_bytes, "VERBATIM_MAX_DOCUMENT_BYTES")
 
     def rollback(self, corpus: str, actor: str, number: int, *, on_wait: Waiting | None = None,
                  wait_timeout: float | None = None) -> ChangeReport:

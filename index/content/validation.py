@@ -64,6 +64,20 @@ def as_utf8(data: bytes) -> bytes:
     return data
 
 
+def no_such_file(path: Path) -> ReadError:
+    return ReadError(f"{path}: no such file or folder")
+
+
+def file_size(path: Path) -> int:
+    """A file's size before it is read; ReadError when it is missing or cannot be reached."""
+    try:
+        return path.stat().st_size
+    except FileNotFoundError:
+        raise no_such_file(path) from None
+    except OSError as exc:
+        raise ReadError(f"{path}: cannot read: {exc.strerror or exc}") from None
+
+
 def source_files(sources: list[Path]) -> list[Path]:
     """Every supported file under the given files and folders, in a stable order (hidden ones skipped)."""
     files: list[Path] = []
@@ -74,7 +88,7 @@ def source_files(sources: list[Path]) -> list[Path]:
         elif source.is_file():
             files.append(source)
         else:
-            raise ReadError(f"{source}: no such file or folder")
+            raise no_such_file(source)
     seen: dict[str, Path] = {}
     for path in files:
         if path.name in seen:

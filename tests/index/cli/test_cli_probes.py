@@ -66,6 +66,15 @@ def test_build_keeps_the_size_limit_and_changes_nothing(built, tmp_path):
     assert SQLiteStore(built).live_version().number == before + 1
 
 
+def test_a_missing_file_is_one_line_for_every_command(built, tmp_path):
+    missing = tmp_path / "no" / "such" / "file.txt"
+    before = SQLiteStore(built).live_version().number
+    for command in ("add", "build"):
+        done = run(command, str(missing), index=built)
+        assert (done.returncode, done.stderr.strip()) == (2, f"error: {missing}: no such file or folder"), command
+    assert SQLiteStore(built).live_version().number == before
+
+
 def test_eval_without_its_data_says_where_it_belongs(tmp_path):
     done = run("eval", str(tmp_path / "article_dev.jsonl"))
     assert done.returncode == 2 and "Traceback" not in done.stderr
