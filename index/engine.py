@@ -132,8 +132,9 @@ class Engine:
     def _require(self) -> LoadedVersion:
         loaded = self.current()
         if loaded is None:
-            raise NotIndexedError("nothing is indexed yet: run `python -m index build` "
-                                  "(or `make run`, which builds the default content)")
+            given = self.corpus if self.corpus != self.settings.corpus else None
+            raise NotIndexedError(f"nothing is indexed yet in corpus {self.corpus}: run "
+                                  f"`{self.store.build_command(given)}`")
         return loaded
 
     # -- questions ---------------------------------------------------------------------------

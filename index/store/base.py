@@ -21,6 +21,7 @@ changes when anything is published; the SQL lives here and in the modules beside
 from __future__ import annotations
 
 import json
+import shlex
 import time
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -53,6 +54,11 @@ class Reader:
 class Store:
     """What every backend shares; a backend implements the methods that raise NotImplementedError."""
     name: str  # where the store is, for messages and as the key of loaded versions (no secrets)
+    index_option = ""  # how the command line names this store (its default: VERBATIM_DATABASE_URL)
+
+    def build_command(self, corpus: str | None = None) -> str:
+        """The command that builds this store (and `corpus`, when not the configured one), for hints."""
+        return "python -m index build" + self.index_option + (f" --corpus {shlex.quote(corpus)}" if corpus else "")
 
     def exists(self) -> bool:
         raise NotImplementedError

@@ -4,6 +4,7 @@ and the locks are files' flocks, freed by the kernel when their holder dies."""
 from __future__ import annotations
 
 import os
+import shlex
 import sqlite3
 import threading
 from contextlib import contextmanager
@@ -149,9 +150,14 @@ class SQLiteStore(Store):
             return self._read_only()
         if isinstance(exc, sqlite3.OperationalError) and "locked" in message:
             return StoreError(f"{self.path} is busy: another process holds it; try again")
+        path = shlex.quote(str(self.path))
         return StoreError(f"{self.path} is not a readable Verbatim index ({message}). Nothing was "
                           f"changed. Move it aside (documents added by hand are in it) and rebuild: "
-                          f"mv {self.path} {self.path}.broken && python -m index build")
+                          f"mv {path} {shlex.quote(f'{self.path}.broken')} && {self.build_command()}")
+
+    @property
+    def index_option(self) -> str:
+        return f" --index {shlex.quote(str(self.path))}"
 
     def lock(self, name: str) -> FileLocked:
         return FileLocked(self.path.with_name(f"{self.path.name}.{name}.lock"))

@@ -2,7 +2,10 @@
 exit 2, and the file left exactly as it was."""
 from __future__ import annotations
 
+import json
 import os
+import re
+import shlex
 import shutil
 import subprocess
 import sys
@@ -56,6 +59,35 @@ def test_a_damaged_index_is_one_line_and_left_as_it_was(built, how, command):
     assert str(built) in lines[0] and "not a readable Verbatim index" in lines[0]
     assert "python -m index build" in lines[0]  # the way out
     assert built.read_bytes() == before
+
+
+def follow(hint: str, content: Path) -> subprocess.CompletedProcess:
+    """Run a hint's shell command as written, with this interpreter for `python`."""
+    command = hint.replace("python -m index", f"{shlex.quote(sys.executable)} -m index")
+    return subprocess.run(["bash", "-c", command], cwd=ROOT, capture_output=True, text=True, timeout=120,
+                          env={**os.environ, "VERBATIM_CONTENT": json.dumps([str(content)])})
+
+
+@pytest.mark.parametrize("corpus", [None, "harbour"])
+def test_the_hints_rebuild_the_index_and_corpus_they_were_given(built, tmp_path, corpus):
+    """A missing and a corrupt index's hints name --index (and --corpus when given): followed as
+    written, they build that index, not the default one."""
+    options = ("--corpus", corpus) if corpus else ()
+    elsewhere = tmp_path / "a folder" / "other.sqlite3"
+    missing = run("ask", "How many passengers?", *options, index=elsewhere)
+    assert missing.returncode == 2
+    hint = re.search(r"run `([^`]+)`", missing.stderr).group(1)
+    assert f"--index '{elsewhere}'" in hint and (f"--corpus {corpus}" in hint) == bool(corpus)
+    assert follow(hint, built.parent.parent / "content").returncode == 0
+    assert "412" in run("ask", "How many passengers?", *options, index=elsewhere).stdout
+
+    damaged(built, "garbage")
+    corrupt = run("ask", "How many passengers?", index=built)
+    hint = corrupt.stderr.strip().split("and rebuild: ", 1)[1]
+    assert hint.endswith(f"python -m index build --index {built}")
+    assert follow(hint, built.parent.parent / "content").returncode == 0
+    assert "412" in run("ask", "How many passengers?", index=built).stdout
+    assert Path(f"{built}.broken").exists()
 
 
 def test_store_error_names_the_file_in_process(built):
