@@ -9,14 +9,18 @@ from index.answering import questions
 from index.answering import rules as answers
 from index.answering.reader import (
     SHIPPED,
+    SPANS_PER_PASSAGE,
     Arbiter,
     Candidate,
     Reader,
     ReaderError,
+    ReaderSpan,
+    Reading,
     arbiter_kind,
     candidate_features,
     english_words,
     load_reader,
+    short_forms,
 )
 from index.answering.rules import Span
 from index.answering.spelling import QuestionNormaliser
@@ -81,12 +85,15 @@ class LoadedVersion:
     """A snapshot with its retriever: swapped in whole when a new version goes live."""
 
     def __init__(self, snapshot: Snapshot, settings: IndexSettings, kept: Kept | None = None,
-                 reader: tuple[Reader, Arbiter] | None = None, postings: Postings | None = None):
+                 reader: tuple[Reader, Arbiter] | None = None, postings: Postings | None = None,
+                 vectors=None):
         """`reader` replaces the one the settings name (calibration passes one without an arbiter);
-        `postings` is the snapshot's index kept in the store (without it, it is built here)."""
+        `postings` is the snapshot's index kept in the store (without it, it is built here);
+        `vectors` its passages' vectors kept there (Retriever.for_passages)."""
         self.snapshot = snapshot
         self.settings = settings
-        self.retriever = Retriever.for_passages(snapshot.passages, settings, kept=kept, postings=postings)
+        self.retriever = Retriever.for_passages(snapshot.passages, settings, kept=kept, postings=postings,
+                                                vectors=vectors)
         self._given_reader = reader
         self.normaliser = QuestionNormaliser(self.retriever.postings.word_counts,
                                              english_words(settings.reader_model or SHIPPED))
@@ -156,22 +163,26 @@ class LoadedVersion:
         return index, [i for i in steps if 0 <= i < len(self.passages) and self.passages[i].document == document]
 
     def candidates(self, prepared: Prepared) -> list[Candidate]:
-        """The reader's best span in each of the top passages."""
+        """The reader's best spans in each of the top passages, and the short forms inside them
+        that have the shape the question asks for ("128" in "128 people died")."""
         reader, _ = self.reader
         read = prepared.ranked[:self.settings.reader_passages]
-        found = reader.run(prepared.text, [self.passages[i].text for i in read])
-        spans = [(passage, span, self.passages[passage].text[span.start:span.end])
-                 for passage, span in zip(read, found) if span]
-        said = [" ".join(text.lower().split()) for _, _, text in spans]  # to count passages that agree
-        best_score = max(prepared.scores.values(), default=0.0) or 1.0
         kind = arbiter_kind(prepared.question.kind, prepared.text)
+        spans = []  # (passage, span, its rank in the passage, a short form?)
+        for passage, reading in zip(read, reader.read(prepared.text, [self.passages[i].text for i in read])):
+            spans += _with_short_forms(passage, reading, kind, self.passages[passage].text)
+        texts = [self.passages[p].text[span.start:span.end] for p, span, _, _ in spans]
+        said = [" ".join(t.lower().split()) for t in texts]  # to count passages that agree
+        saying = {key: {p for (p, _, _, _), k in zip(spans, said) if k == key} for key in said}
+        best_score = max(prepared.scores.values(), default=0.0) or 1.0
         out = []
-        for (passage, span, text), key in zip(spans, said):
+        for (passage, span, order, short), text, key in zip(spans, texts, said):
             features = candidate_features(
                 kind=kind, margin=span.margin, probability=span.probability,
-                null_probability=span.null_probability, support=said.count(key) / len(read),
+                null_probability=span.null_probability, support=len(saying[key]) / len(read),
                 rank=read.index(passage), retrieval_share=prepared.scores.get(passage, 0.0) / best_score,
-                evidence=self.retriever.evidence(prepared.terms, passage), text=text)
+                evidence=self.retriever.evidence(prepared.terms, passage), text=text,
+                order=order, short_form=short)
             out.append(Candidate(passage, span.start, span.end, features))
         return out
 
@@ -195,12 +206,18 @@ class LoadedVersion:
         it) settles it: the question is about something else; so does a question most of whose
         words the content never uses, or one that shares only names with it and asks about a
         thing the content never speaks of ("the population of France"). Otherwise the best
-        passage must hold `min_evidence` of the question's terms (see Retriever.evidence).
+        passage must hold `min_evidence` of the question's terms (see Retriever.evidence), or be
+        as close in meaning to the question as `semantic_support` says (names and numbers still
+        settle it first).
         """
         retriever = self.retriever
         asked = retriever.question_terms(question) if asked is None else asked
         if not asked or any(q.decisive and not retriever.mentions(q.term, ranked) for q in asked):
             return False
+        # A passage that says the same in other words supports the question its words do not.
+        similarity = retriever.similarity(question, ranked[0])
+        if similarity is not None and similarity >= self.settings.semantic_support:
+            return True
         unknown = [q for q in asked if not retriever.mentions(q.term, ranked)]
         if len(unknown) >= UNKNOWN_SHARE * len(asked):
             return False  # most of the question's words appear nowhere: it is about something else
@@ -233,3 +250,16 @@ class LoadedVersion:
             hit.answer_start, hit.answer_end = span.start, span.end
         return hit
 
+
+def _with_short_forms(passage: int, reading: Reading, kind: str, text: str) -> list[tuple[int, ReaderSpan, int, bool]]:
+    """(passage, span, its rank among the passage's best, a short form?) for the reader's best
+    spans in one passage and the short forms inside them, each span once."""
+    out, seen = [], set()
+    for order, span in enumerate(reading.best(SPANS_PER_PASSAGE)):
+        found = [(span, False)] + [(reading.score(span.start + s, span.start + e), True)
+                                   for s, e in short_forms(kind, text[span.start:span.end])]
+        for candidate, short in found:
+            if candidate is not None and (candidate.start, candidate.end) not in seen:
+                seen.add((candidate.start, candidate.end))
+                out.append((passage, candidate, order, short))
+    return out

@@ -7,15 +7,22 @@ from index.cli.summaries import positive
 from index.errors import EngineError
 
 SHARED = Path("../shared")
+SQUAD_TRAINING = [SHARED / "train/squad/train-v1.1-first11.json", SHARED / "train/squad/train-v2.0-first10.json",
+                  SHARED / "eval/squad/dev-v2.0.reconstructed.json"]
 # Questions written about development PolNeAR articles: out of scope, and of every kind.
 WRITTEN = [Path("eval/calibration_out_of_scope.jsonl"), Path("eval/calibration_news.jsonl")]
+# Questions of every kind written about training-split PolNeAR articles (train/WRITING.md).
+WRITTEN_TRAINING = [Path("train/news_questions.jsonl")]
 
 
 def register(commands) -> None:
     train = commands.add_parser("train-reader", help="fine-tune the reader (pip install -e '.[train]')")
     train.add_argument("--squad", type=Path, action="append", metavar="FILE",
                        help="SQuAD-format training file (repeatable; default: SQuAD v1.1 train's "
-                            "first 11 articles and SQuAD v2.0 dev, from ../shared)")
+                            "first 11 articles, SQuAD v2.0 train's first 10 and SQuAD v2.0 dev, from ../shared)")
+    train.add_argument("--written", type=Path, action="append", metavar="FILE",
+                       help="news questions written about training-split PolNeAR articles (repeatable; "
+                            "default: " + ", ".join(map(str, WRITTEN_TRAINING)) + "; 'none' for none)")
     train.add_argument("--polnear", type=Path, metavar="DIR",
                        help="PolNeAR train folder (default: ../shared/train/polnear); 'none' for none")
     train.add_argument("--output", type=Path, metavar="DIR", help="where the model goes "
@@ -34,6 +41,12 @@ def register(commands) -> None:
                        help="most who-said questions derived from one PolNeAR article "
                             "(default: as for the shipped model)")
     train.add_argument("--limit", type=int, metavar="N", help="train on the first N examples only (smoke runs)")
+    saving = train.add_mutually_exclusive_group()
+    saving.add_argument("--checkpoints", type=Path, metavar="DIR",
+                        help="save the run in DIR as it goes, and go on from DIR's last save if it has one "
+                             "(keep DIR outside the work tree: a few hundred MB)")
+    saving.add_argument("--resume", type=Path, metavar="DIR",
+                        help="go on with the run saved in DIR (same data and settings), saving there")
     train.add_argument("--pack", type=Path, metavar="DIR",
                        help="write the examples and the base encoder to DIR instead of training, for "
                             "`python3 -m index.training.pack train DIR OUTPUT` on a GPU machine")
@@ -61,22 +74,27 @@ def register(commands) -> None:
 
 def run_train(args) -> int:
     from index.answering.reader import model
-    from index.training import examples, negatives
+    from index.training import examples, negatives, written
+    from index.training.checkpoints import CheckpointError, Checkpoints
 
     try:
         from index.training import finetune
     except ImportError as exc:
         raise EngineError(f"training needs the train extra ({exc.name} is missing): "
                           "pip install -e '.[train]'") from None
-    squad_files = _required(args.squad or [SHARED / "train/squad/train-v1.1-first11.json",
-                                            SHARED / "eval/squad/dev-v2.0.reconstructed.json"])
+    squad_files = _required(args.squad or SQUAD_TRAINING)
     polnear = _polnear(args)
+    written_files = _written_training(args, polnear)
     per_article = args.who_said_per_article or examples.PER_ARTICLE
-    sources = {str(p): examples.file_hash(p) for p in squad_files}
-    data = [e for p in squad_files for e in examples.squad_examples(p)]
+    sources = {str(p): examples.file_hash(p) for p in squad_files + written_files}
+    data = examples.unique([e for p in squad_files for e in examples.squad_examples(p)])
     if polnear is not None:
         data += examples.polnear_examples(polnear, per_article=per_article)
         sources[str(polnear)] = examples.folder_hash(polnear)
+        try:
+            data += [e for p in written_files for e in written.written_examples(p, polnear)]
+        except written.WrittenError as exc:
+            raise EngineError(str(exc)) from None
     negative = negatives.retrieved_negatives(data, args.negatives_every) if args.negatives_every > 0 else []
     data += negative
     try:
@@ -97,7 +115,12 @@ def run_train(args) -> int:
     config = finetune.TrainConfig.given(base_model, epochs=args.epochs, batch_size=args.batch_size,
                                         learning_rate=args.learning_rate, max_length=args.max_length)
     output = args.output or model.SHIPPED
-    record = finetune.train(config, train, output, provenance)
+    saved_in = args.checkpoints or args.resume
+    checkpoints = Checkpoints(saved_in, required=bool(args.resume)) if saved_in else None
+    try:
+        record = finetune.train(config, train, output, provenance, checkpoints=checkpoints)
+    except CheckpointError as exc:
+        raise EngineError(str(exc)) from None
     print(f"trained on {record['examples']} examples in {record['minutes']} min: {output}")
     return 0
 
@@ -107,6 +130,16 @@ def _required(paths: list[Path]) -> list[Path]:
         if not path.exists():
             raise EngineError(f"training data not found: {path}")
     return paths
+
+
+def _written_training(args, polnear: Path | None) -> list[Path]:
+    """The written training questions of --written (default: train/news_questions.jsonl, with
+    the default PolNeAR folder, whose articles they ask about); none without PolNeAR."""
+    if polnear is None or [str(p) for p in args.written or []] == ["none"]:
+        return []
+    if args.written:
+        return _required(args.written)
+    return _required(WRITTEN_TRAINING) if args.polnear is None else []
 
 
 def _polnear(args) -> Path | None:

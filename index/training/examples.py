@@ -64,6 +64,9 @@ class HeldOutError(ValueError):
     """Training data that holds an article reserved for evaluation."""
 
 
+NEWS_SOURCES = frozenset({"polnear", "written"})  # PolNeAR articles: their "test" bucket never trains
+
+
 def training_split(examples: list[Example]) -> tuple[list[Example], list[Example]]:
     """(train, dev). SQuAD's "test" bucket trains: its evaluation articles are HELD_OUT_SQUAD."""
     reserved = sorted({e.article for e in examples if e.article in HELD_OUT_SQUAD})
@@ -74,7 +77,7 @@ def training_split(examples: list[Example]) -> tuple[list[Example], list[Example
         split = split_of(e.article)
         if split == "dev":
             dev.append(e)
-        elif split == "train" or e.source != "polnear":
+        elif split == "train" or e.source not in NEWS_SOURCES:
             train.append(e)
     return train, dev
 
@@ -92,6 +95,12 @@ def folder_hash(folder: Path) -> str:
 
 
 # -- SQuAD -------------------------------------------------------------------------------------
+
+def unique(examples: list[Example]) -> list[Example]:
+    """The first example of each id: SQuAD v2.0 train repeats v1.1 train's questions, same ids."""
+    seen: set[str] = set()
+    return [e for e in examples if not (e.id in seen or seen.add(e.id))]
+
 
 def squad_examples(path: Path) -> list[Example]:
     """Every question of a SQuAD v1.1 or v2.0 file, unanswerable ones with no answers."""

@@ -1,8 +1,8 @@
 """The trained reader: short answers as spans of the best passages (see model/CARD.md).
 
-`model` runs it (onnxruntime) and `arbitration` decides between its spans; `examples`,
-`negatives`, `training` and `calibration` make it (`python -m index train-reader`, then
-`python -m index calibrate-reader`).
+`model` runs it (onnxruntime), `shortforms` finds the number, date or name inside a longer
+span, and `arbitration` decides between the spans. index/training/ makes it (`python -m index
+train-reader`, then `python -m index calibrate-reader`).
 """
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from pathlib import Path
 
 from index.answering.reader.arbitration import (
     ARBITER_FILE,
+    SPANS_PER_PASSAGE,
     Arbiter,
     Candidate,
     arbiter_kind,
@@ -20,12 +21,15 @@ from index.answering.reader.model import (
     Reader,
     ReaderError,
     ReaderSpan,
+    Reading,
     english_words,
     shared_reader,
 )
+from index.answering.reader.shortforms import short_forms
 
-__all__ = ["Arbiter", "Candidate", "Reader", "ReaderError", "ReaderSpan", "SHIPPED",
-           "arbiter_kind", "candidate_features", "english_words", "load_reader"]
+__all__ = ["Arbiter", "Candidate", "Reader", "ReaderError", "ReaderSpan", "Reading", "SHIPPED",
+           "SPANS_PER_PASSAGE", "arbiter_kind", "candidate_features", "english_words", "load_reader",
+           "short_forms"]
 
 
 def load_reader(folder: Path | None = None) -> tuple[Reader, Arbiter]:

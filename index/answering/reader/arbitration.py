@@ -1,6 +1,7 @@
 """One decision over the candidate answers: which span, whether to show it, whether to refuse.
 
-Each candidate (the reader's best span in one of the top passages) is described by a few
+Each candidate (one of the reader's best spans in one of the top passages, or a short form
+inside one) is described by a few
 numbers; a logistic model, fitted on the development split by `python -m index calibrate-reader`,
 turns them into the probability that the span is right.
 The best candidate is shown when that probability reaches `show_at`; below `refuse_at` the
@@ -22,6 +23,7 @@ from index.answering.questions import asks_what_was_said
 from index.text.lexicon import PRONOUNS
 
 ARBITER_FILE = "arbitration.json"
+SPANS_PER_PASSAGE = 3  # the reader's best spans weighed in each passage read
 # The question kinds the arbiter tells apart: the analyser's, with "what did X say?" apart from
 # other "what" questions (someone's words, most often long, against a fact).
 KINDS = ("who_said", "who", "how_many", "when", "where", "what", "what_said", "why")
@@ -42,15 +44,17 @@ class Candidate:
 
 def candidate_features(*, kind: str, margin: float, probability: float, null_probability: float,
                        support: float, rank: int, retrieval_share: float, evidence: float,
-                       text: str) -> tuple[float, ...]:
-    """The numbers the arbiter weighs about the reader's best span in one passage: `margin` is
+                       text: str, order: int = 0, short_form: bool = False) -> tuple[float, ...]:
+    """The numbers the arbiter weighs about one of the reader's spans in one passage: `margin` is
     its score minus the passage's no-answer score; `probability` and `null_probability` the
     reader's softmax shares of the span and of "no answer" (comparable across passages, unlike
-    the scores); `support` the share of the read passages whose best span reads the same."""
+    the scores); `support` the share of the read passages with a span that reads the same;
+    `order` the rank of the span (or of the span it is a short form of) in its passage."""
     return (
         margin, max(margin, 0.0) ** 0.5, probability, null_probability, support,
         1.0 / (1 + rank), retrieval_share, evidence, float(text.strip().lower() in PRONOUNS),
-        math.log(1 + len(text.split())), float(fits_kind(kind, text)), *[float(kind == k) for k in KINDS],
+        math.log(1 + len(text.split())), float(fits_kind(kind, text)), 1.0 / (1 + order), float(short_form),
+        *[float(kind == k) for k in KINDS],  # last: the kind's indicators
     )
 
 

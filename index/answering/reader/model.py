@@ -7,7 +7,6 @@ wordpiece.py.
 """
 from __future__ import annotations
 
-import dataclasses
 import json
 import math
 import threading
@@ -75,21 +74,20 @@ class Reader:
 
     def run(self, question: str, contexts: list[str]) -> list[ReaderSpan | None]:
         """The best span in each context (None where it has no token to answer with)."""
+        return [next(iter(reading.best(1)), None) for reading in self.read(question, contexts)]
+
+    def read(self, question: str, contexts: list[str]) -> list[Reading]:
+        """The model's scores over each context, to take its best spans from or to score a
+        span of one's own (a short form inside a longer answer)."""
         if not contexts:
             return []
         windows = [(i, w) for i, c in enumerate(contexts)
                    for w in self.tokenizer.windows(question, c, self.max_length, self.stride)]
         starts, ends = self._logits([w for _, w in windows])
-        best: list[ReaderSpan | None] = [None] * len(contexts)
-        nulls = [float("inf")] * len(contexts)
+        scored = [[] for _ in contexts]
         for row, (i, window) in enumerate(windows):
-            nulls[i] = min(nulls[i], float(starts[row, 0] + ends[row, 0]))
-            span = _best_span(window, starts[row], ends[row])
-            if span and (best[i] is None or span[2] > best[i].score):
-                normaliser = _log_normaliser(window, starts[row], ends[row])
-                best[i] = ReaderSpan(i, span[0], span[1], span[2], 0.0, math.exp(span[2] - normaliser),
-                                     math.exp(float(starts[row, 0] + ends[row, 0]) - normaliser))
-        return [dataclasses.replace(s, null=nulls[s.context]) if s else None for s in best]
+            scored[i].append(_Scored(window, starts[row], ends[row]))
+        return [Reading(i, rows) for i, rows in enumerate(scored)]
 
     def _logits(self, windows: list[Window]) -> tuple[np.ndarray, np.ndarray]:
         width = max(len(w.ids) for w in windows)
@@ -106,6 +104,58 @@ class Reader:
         return starts, ends
 
 
+@dataclass(frozen=True)
+class _Scored:
+    """One window with the model's start and end scores for each of its tokens."""
+    window: Window
+    starts: np.ndarray
+    ends: np.ndarray
+
+    @property
+    def null(self) -> float:
+        return float(self.starts[0] + self.ends[0])
+
+    def share(self, score: float) -> float:
+        return math.exp(score - _log_normaliser(self.window, self.starts, self.ends))
+
+
+class Reading:
+    """The reader's scores over one context, across its windows."""
+
+    def __init__(self, context: int, windows: list[_Scored]):
+        self.context, self.windows = context, windows
+        self.null = min((w.null for w in windows), default=float("inf"))
+
+    def best(self, n: int) -> list[ReaderSpan]:
+        """The n best spans, best first, each span once (the best window's score for it)."""
+        found: dict[tuple[int, int], ReaderSpan] = {}
+        for scored in self.windows:
+            for start, end, score in _top_spans(scored.window, scored.starts, scored.ends, n):
+                if (start, end) not in found or score > found[start, end].score:
+                    found[start, end] = self._span(scored, start, end, score)
+        return sorted(found.values(), key=lambda s: -s.score)[:n]
+
+    def score(self, start: int, end: int) -> ReaderSpan | None:
+        """The span of whole tokens covering context[start:end], scored by the best window that
+        holds it whole; None when no window does."""
+        best = None
+        for scored in self.windows:
+            window = scored.window
+            tokens = [t for t, inside in enumerate(window.context)
+                      if inside and window.offsets[t][1] > start and window.offsets[t][0] < end]
+            if not tokens or window.offsets[tokens[0]][0] > start or window.offsets[tokens[-1]][1] < end:
+                continue
+            first, last = tokens[0], tokens[-1]
+            score = float(scored.starts[first] + scored.ends[last])
+            if best is None or score > best.score:
+                best = self._span(scored, window.offsets[first][0], window.offsets[last][1], score)
+        return best
+
+    def _span(self, scored: _Scored, start: int, end: int, score: float) -> ReaderSpan:
+        return ReaderSpan(self.context, start, end, score, self.null, scored.share(score),
+                          scored.share(scored.null))
+
+
 def _log_normaliser(window: Window, starts: np.ndarray, ends: np.ndarray) -> float:
     """log(sum of exp over the window's possible starts) + the same over its ends: the possible
     positions are the context's tokens and [CLS], which stands for "no answer"."""
@@ -118,24 +168,21 @@ def _log_sum_exp(values: np.ndarray) -> float:
     return top + math.log(float(np.exp(values - top).sum()))
 
 
-def _best_span(window: Window, starts: np.ndarray, ends: np.ndarray) -> tuple[int, int, float] | None:
-    """(char start, char end, score) of the best span of context tokens in one window."""
+def _top_spans(window: Window, starts: np.ndarray, ends: np.ndarray, n: int) -> list[tuple[int, int, float]]:
+    """(char start, char end, score) of the n best spans of context tokens in one window."""
     context = np.array(window.context + [False] * (len(starts) - len(window.ids)))
     if not context.any():
-        return None
+        return []
     masked_starts = np.where(context, starts, -np.inf)
     masked_ends = np.where(context, ends, -np.inf)
-    best = None
     end_tokens = [e for e in np.argsort(-masked_ends)[:TOP_TOKENS] if context[e]]
+    spans = []
     for s in np.argsort(-masked_starts)[:TOP_TOKENS]:
         if not context[s]:
             break
-        for e in end_tokens:
-            if s <= e < s + MAX_ANSWER_TOKENS:
-                score = float(starts[s] + ends[e])
-                if best is None or score > best[2]:
-                    best = (window.offsets[s][0], window.offsets[e][1], score)
-    return best
+        spans += [(window.offsets[s][0], window.offsets[e][1], float(starts[s] + ends[e]))
+                  for e in end_tokens if s <= e < s + MAX_ANSWER_TOKENS]
+    return sorted(spans, key=lambda span: -span[2])[:n]
 
 
 def _training_config(path: Path) -> dict:

@@ -14,7 +14,6 @@ pytest.importorskip("onnx")
 from index.answering.reader import Reader, load_reader  # noqa: E402
 from index.training import examples  # noqa: E402
 from index.training.negatives import retrieved_negatives  # noqa: E402
-from index.training.finetune import default_base_model  # noqa: E402
 from tests.index.conftest import ROOT  # noqa: E402
 
 PARAGRAPHS = [
@@ -49,19 +48,6 @@ def _squad(path, titles, impossible=False):
         data.append({"title": title, "paragraphs": paragraphs})
     path.write_text(json.dumps({"data": data}), encoding="utf-8")
     return path
-
-
-@pytest.fixture(scope="module")
-def tiny_base(tmp_path_factory):
-    """A two-layer BERT with random weights and the real tokenizer: trains in seconds."""
-    folder = tmp_path_factory.mktemp("tiny-base")
-    real = default_base_model()
-    for name in ("tokenizer.json", "tokenizer_config.json", "vocab.txt", "special_tokens_map.json"):
-        shutil.copy(real / name, folder / name)
-    config = transformers.BertConfig(vocab_size=30522, hidden_size=32, num_hidden_layers=2,
-                                     num_attention_heads=2, intermediate_size=64)
-    transformers.BertModel(config).save_pretrained(folder)
-    return folder
 
 
 def _run(*args):
