@@ -18,11 +18,12 @@ from pathlib import Path
 from typing import TextIO
 
 from index.content.validation import file_size
+from index.errors import UnreadableStoreError
 from index.ingest.documents import ReadError
 from index.settings import IndexSettings
 
 from . import rendering
-from .errors import reply_or_error
+from .errors import error_reply
 from .handlers import Handlers, UserError
 from .help import help_text
 from .replies import Reply
@@ -186,7 +187,15 @@ async def run(handlers: Handlers, stdin: TextIO, stdout: TextIO) -> int:
             break
         if line.strip().lower() in ("/quit", "/exit"):
             break
-        reply = await reply_or_error(run_line(handlers, line), f"the console's answer to {line.strip()!r}")
+        what = f"the console's answer to {line.strip()!r}"
+        try:
+            reply = await run_line(handlers, line)
+        except UnreadableStoreError as exc:  # nothing can be answered: stop with the command line's exit 2
+            stdout.write(rendering.text(error_reply(exc, what)) + "\n")
+            stdout.flush()
+            return 2
+        except Exception as exc:  # noqa: BLE001 - every other failure is a short reply, and the console goes on
+            reply = error_reply(exc, what)
         if reply is not None:
             stdout.write(rendering.text(reply) + "\n\n")
             stdout.flush()

@@ -90,7 +90,12 @@ async def reply_or_error(work: Awaitable[R], what: str) -> R | Reply:
     try:
         return await work
     except Exception as exc:  # noqa: BLE001 - every failure becomes a short reply
-        text, unexpected = user_message(exc)
-        if unexpected:
-            log.error("%s failed", what, exc_info=exc)
-        return Reply.error(text)
+        return error_reply(exc, what)
+
+
+def error_reply(error: Exception, what: str) -> Reply:
+    """The short error reply to a failure of `what`, its traceback logged when it is a bug."""
+    text, unexpected = user_message(error)
+    if unexpected:
+        log.error("%s failed", what, exc_info=error)
+    return Reply.error(text)

@@ -26,5 +26,10 @@ class StoreError(EngineError):
     """The index file cannot be used: corrupt, unreadable, read-only for a change, or too new."""
 
 
+class UnreadableStoreError(StoreError):
+    """The index file is no readable Verbatim index (corrupt, truncated, another kind of file):
+    nothing can be answered from it until it is moved aside and rebuilt."""
+
+
 class StoreConflict(StoreError):
     """A write that broke one of the store's rules (two documents of one name in a version): rolled back."""

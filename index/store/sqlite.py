@@ -12,7 +12,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
-from index.errors import StoreConflict, StoreError
+from index.errors import StoreConflict, StoreError, UnreadableStoreError
 from index.store.base import Reader, Store
 from index.store.schema import migrate
 from index.store.snapshots import kind_of
@@ -151,7 +151,7 @@ class SQLiteStore(Store):
         if isinstance(exc, sqlite3.OperationalError) and "locked" in message:
             return StoreError(f"{self.path} is busy: another process holds it; try again")
         path = shlex.quote(str(self.path))
-        return StoreError(f"{self.path} is not a readable Verbatim index ({message}). Nothing was "
+        return UnreadableStoreError(f"{self.path} is not a readable Verbatim index ({message}). Nothing was "
                           f"changed. Move it aside (documents added by hand are in it) and rebuild: "
                           f"mv {path} {shlex.quote(f'{self.path}.broken')} && {self.build_command()}")
 

@@ -2,13 +2,16 @@
 missing file, a corrupt index and a summary topic of several words."""
 from __future__ import annotations
 
+import io
+
 import pytest
 
-from bot import rendering
+from bot import console, rendering
 from bot.console import run_line
 from bot.errors import reply_or_error
 from bot.handlers import Handlers
 from index.settings import IndexSettings
+from tests.index.cli.test_cli import run
 
 FERRY = ("Ferry report\n\nThe Lindqvist ferry carried 412 passengers on its first crossing in March.\n\n"
          "Subscribe to the privacy policy newsletter of the harbour office for the timetable.\n")
@@ -31,3 +34,19 @@ async def test_adding_a_missing_file_is_the_command_lines_line(ferry, tmp_path):
     missing = tmp_path / "no" / "such" / "file.txt"
     assert await said(ferry, f"/content add {missing}") == f"{missing}: no such file or folder"
     assert ferry.engine.store.live_version(ferry.engine.corpus).number == 1
+
+
+async def test_a_corrupt_index_ends_the_console_with_the_command_lines_exit_2(ferry):
+    settings = ferry.index_settings
+    out = io.StringIO()
+    assert await console.run(Handlers(settings), io.StringIO("/frobnicate\nHow many passengers?\n"), out) == 0
+    assert "412" in out.getvalue()  # an error the user can correct: the console goes on
+
+    for wal in settings.index_path.parent.glob("i.db-*"):
+        wal.unlink()
+    settings.index_path.write_bytes(b"this is not a database at all\n" * 200)
+    out = io.StringIO()
+    assert await console.run(Handlers(settings), io.StringIO("How many passengers?\n/status\n"), out) == 2
+    [said_once] = out.getvalue().strip().splitlines()  # stopped at the first line: /status never ran
+    cli = run("ask", "How many passengers?", index=settings.index_path)
+    assert cli.returncode == 2 and cli.stderr.strip() == f"error: {said_once}"
