@@ -160,7 +160,8 @@ class SQLiteStore(Store):
         return f" --index {shlex.quote(str(self.path))}"
 
     def lock(self, name: str) -> FileLocked:
-        return FileLocked(self.path.with_name(f"{self.path.name}.{name}.lock"))
+        """The lock file beside the store, reused by every change: `X.corpus-default.lock` (no spaces)."""
+        return FileLocked(self.path.with_name(f"{self.path.name}.{'-'.join(name.split())}.lock"))
 
     def vacuum(self) -> None:
         """Give the space of deleted rows back to the file system (rewrites the file)."""

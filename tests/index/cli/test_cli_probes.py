@@ -75,6 +75,21 @@ def test_a_missing_file_is_one_line_for_every_command(built, tmp_path):
     assert SQLiteStore(built).live_version().number == before
 
 
+def test_changes_reuse_lock_files_without_spaces(tmp_path):
+    (tmp_path / "content").mkdir()
+    (tmp_path / "content" / "ferry.txt").write_text(FERRY)
+    (tmp_path / "storks.txt").write_text("Storks\n\nAmina Oyelaran counted 4,312 storks over Zanzibar.\n")
+    index = tmp_path / "data" / "index.sqlite3"
+    assert run("build", str(tmp_path / "content"), index=index).returncode == 0
+    assert run("add", str(tmp_path / "storks.txt"), "--corpus", "harbour", index=index).returncode == 0
+    beside = sorted(p.name for p in index.parent.iterdir())
+    assert not [name for name in beside if " " in name], beside
+    assert "index.sqlite3.corpus-default.lock" in beside and "index.sqlite3.corpus-harbour.lock" in beside
+    assert run("build", str(tmp_path / "content"), index=index).returncode == 0
+    assert run("remove", "storks.txt", "--corpus", "harbour", index=index).returncode == 0
+    assert sorted(p.name for p in index.parent.iterdir()) == beside  # reused, not one more a change
+
+
 def test_eval_without_its_data_says_where_it_belongs(tmp_path):
     done = run("eval", str(tmp_path / "article_dev.jsonl"))
     assert done.returncode == 2 and "Traceback" not in done.stderr
