@@ -5,7 +5,8 @@ its kind, the shortest verbatim span that answers it at its character offset, ot
 spans, and the evidence sentence; or no answer, for a question the article does not answer.
 
 An answerable question is an example whose context is the paragraphs from the answer to the
-evidence (a name may be given a paragraph before the words it said), its answers the written
+evidence (a name may be given a paragraph before the words it said; when that is far, the two
+paragraphs alone), its answers the written
 spans inside that context, the shortest (the written answer) first: that one is trained on. A question the article
 does not answer is paired with the paragraph of its article that rank-bm25 ranks best for it,
 as a "no answer" example: the passage the reader would be shown at run time.
@@ -23,6 +24,7 @@ from index.training.examples import Example
 
 SOURCE = "written"
 PARAGRAPH_BREAK = "\n\n"
+MAX_CONTEXT_CHARS = 3000  # from the answer's paragraph to the evidence's; beyond, those two alone
 
 
 class WrittenError(ValueError):
@@ -108,11 +110,17 @@ def written_examples(path: Path, polnear_root: Path) -> list[Example]:
 
 
 def _answerable(question: WrittenQuestion, text: str) -> Example:
-    spans = [question.answer] + ([question.evidence] if question.evidence else [])
-    start, end = paragraph_bounds(text, min(s.start for s in spans), max(s.end for s in spans))
-    inside = [s for s in (question.answer, *question.alternatives) if s.start >= start and s.end <= end]
-    answers = tuple(dict.fromkeys((s.text, s.start - start) for s in inside))
-    return Example(question.id, question.article, question.question, text[start:end], answers, SOURCE)
+    answer, evidence = question.answer, question.evidence or question.answer
+    start, end = paragraph_bounds(text, min(answer.start, evidence.start), max(answer.end, evidence.end))
+    context, shift = text[start:end], [(start, end, start)]
+    if end - start > MAX_CONTEXT_CHARS:  # a speech that names its speaker once, pages before
+        first, second = paragraph_bounds(text, answer.start, answer.end), paragraph_bounds(text, evidence.start, evidence.end)
+        (a, b), (c, d) = sorted([first, second])
+        context = text[a:b] + PARAGRAPH_BREAK + text[c:d]
+        shift = [(a, b, a), (c, d, c - (b - a) - len(PARAGRAPH_BREAK))]
+    answers = tuple(dict.fromkeys((s.text, s.start - offset) for s in (answer, *question.alternatives)
+                                  for low, high, offset in shift if s.start >= low and s.end <= high))
+    return Example(question.id, question.article, question.question, context, answers, SOURCE)
 
 
 def _unanswerable(question: WrittenQuestion, text: str) -> Example | None:
