@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from index.answering import wording
 from index.content.reports import ChangeReport
 
 from .replies import Fact, Quote, Reply
@@ -29,13 +30,13 @@ def answer_reply(result, answer_id: int | None, threadable: bool) -> Reply:
     footer = f"content version {result.version}" if result.version is not None else None
     if result.refused:
         quotes = [quote(hit, None) for hit in result.passages[:1]]
-        return Reply("refusal", title=result.question, lead="The content does not say.",
-                     quote_label="Closest passage (it does not answer the question):" if quotes else None,
+        return Reply("refusal", title=result.question, lead=wording.NOT_SAID,
+                     quote_label=wording.CLOSEST if quotes else None,
                      quotes=quotes, footer=footer, answer_id=answer_id, more_after=len(quotes) or None,
                      threadable=threadable)
     quotes = [quote(hit, (hit.answer_start, hit.answer_end)) for hit in result.passages]
     return Reply("answer", title=result.question, answer=result.answer or None,
-                 lead=None if result.answer else "The content says:", quotes=quotes, footer=footer,
+                 lead=None if result.answer else wording.NO_SHORT_ANSWER, quotes=quotes, footer=footer,
                  answer_id=answer_id, more_after=len(quotes) or None, threadable=threadable)
 
 

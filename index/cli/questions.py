@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import sys
 
+from index.answering import wording
 from index.engine import AskResult
 from index.errors import EngineError, QuestionError
 
@@ -56,11 +57,13 @@ def _batch(engine, k: int | None) -> int:
 def render_text(result: AskResult) -> str:
     lines = []
     if result.refused:
-        lines.append("The content does not say.")
+        lines.append(wording.NOT_SAID)
         if result.passages:
-            lines.append("Closest passage:")
+            lines.append(wording.CLOSEST)
     elif result.answer:
         lines.append(f"Answer: {result.answer}")
+    elif result.passages:
+        lines.append(wording.NO_SHORT_ANSWER)
     for hit in result.passages[: 1 if result.refused else len(result.passages)]:
         page = f"page {hit.page}" if hit.page else None
         where = ", ".join(x for x in (hit.document, page, hit.section, f"paragraph {hit.paragraph}") if x)

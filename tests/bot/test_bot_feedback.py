@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 
+from index.answering import wording
 from index.store import answers as remembered
 
 from .standin import MANAGE_GUILD, ROOT
@@ -131,7 +132,7 @@ async def test_a_thread_reads_follow_ups_with_the_answer_before(standin, start_b
     said = await thread_reply(standin, thread_id, "what about Ankara?")
     wanted = guild_engine.ask("How many were killed in Ankara?")  # the last question, spelled out
     description = said["embeds"][0]["description"]
-    assert description.startswith(f"**{wanted.answer}**" if wanted.answer else "The content says:")
+    assert description.startswith(f"**{wanted.answer}**" if wanted.answer else wording.NO_SHORT_ANSWER)
     assert wanted.passages[0].text[:50] in description.replace("\u00a0", " ") and "Ankara" in description
     buttons = {c["label"] for row in said.get("components", []) for c in row["components"]}
     assert buttons == {"Helpful", "Wrong", "More passages"}  # no thread inside a thread

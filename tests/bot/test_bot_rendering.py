@@ -2,8 +2,10 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import discord
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -18,7 +20,10 @@ from bot.rendering import (
     FOOTER,
     TITLE,
 )
+from bot.compose import answer_reply
 from bot.replies import Fact, Quote, Reply
+from index.answering import wording
+from index.cli.questions import render_text
 from index.settings import IndexSettings
 
 
@@ -120,8 +125,8 @@ def test_any_text_fits(passage, title, at, length):
     reply = Reply("answer", title=title or None, answer=passage[mark[0]:mark[1]], quotes=quotes,
                   footer="content version 1")
     within_limits(rendering.embed(reply))
-    refusal = Reply("refusal", title=title or None, lead="The content does not say.",
-                    quote_label="Closest passage:", quotes=quotes[:1])
+    refusal = Reply("refusal", title=title or None, lead=wording.NOT_SAID, quote_label=wording.CLOSEST,
+                    quotes=quotes[:1])
     within_limits(rendering.embed(refusal))
 
 
@@ -141,3 +146,21 @@ async def test_a_summary_quote_marks_the_sentences_it_leaves_out(tmp_path):
                           "Halvorsen pears were sold in 12 towns.")
     whole = await handlers.summary(sentences=4)
     assert "\u2026" not in whole.quotes[0].text and "dry in the valley. Rain came" in whole.quotes[0].text
+
+
+@pytest.mark.parametrize("refused, heads", [(False, [wording.NO_SHORT_ANSWER]),
+                                            (True, [wording.NOT_SAID, wording.CLOSEST])])
+def test_every_front_end_heads_passages_alike(engine, refused, heads):
+    """Passages without a short answer, and a refusal's closest passage: the command line, the
+    console and Discord say the same words before them, and none says the content answers."""
+    asked = engine.ask("How many people were injured in Paris?")
+    result = replace(asked, answer=None, refused=refused,
+                     passages=[replace(hit, answer_start=None, answer_end=None) for hit in asked.passages])
+    reply = answer_reply(result, answer_id=None, threadable=False)
+    cli, console = render_text(result), rendering.text(reply)
+    discord_text = rendering.embed(reply).description
+    for said in (cli, console, discord_text):
+        found = [said.find(head) for head in heads]
+        assert -1 not in found and found == sorted(found), said
+        assert "The content says" not in said and said.find(heads[-1]) < said.find(result.passages[0].text[:40])
+    assert cli.splitlines()[:len(heads)] == console.splitlines()[:len(heads)] == heads
