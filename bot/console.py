@@ -32,20 +32,16 @@ BANNER = "Verbatim console. Ask a question about the content, or /help."
 
 
 def parse_options(args: list[str], names: tuple[str, ...], first: str) -> dict[str, str]:
-    """`name:value` words (quote values with spaces); a bare first word is the `first` option."""
+    """`name:value` words, a value running on to the next name (`topic:privacy policy`, or quoted:
+    `topic:"privacy policy"`); words before any name are the `first` option's."""
     options: dict[str, str] = {}
-    loose: list[str] = []
+    current = first
     for word in args:
         name, sep, value = word.partition(":")
         if sep and name in names:
-            options[name] = value
+            current, options[name] = name, value
         else:
-            loose.append(word)
-    if loose:
-        if first in options or len(loose) > 1 and first == "sentences":
-            raise UserError(f"unexpected {' '.join(loose)!r}: write options as name:value, "
-                            f"e.g. /summary sentences:3 section:\"War talk\"")
-        options[first] = " ".join(loose)
+            options[current] = f"{options[current]} {word}".strip() if current in options else word
     return options
 
 

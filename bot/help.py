@@ -18,10 +18,16 @@ COMMANDS = [
     (None, "/quit", "leave (or Ctrl-D)"),
 ]
 
-HOW_TO_ASK = ("Ask one thing at a time, with the names the content uses: \"How many people died in Paris?\", "
-              "\"Who said 'there can be no tolerance of terrorism'?\", \"When did the summit start?\". "
+QUESTION_EXAMPLES = ("How many people died in Paris?", "Who said 'there can be no tolerance of terrorism'?",
+                     "When did the summit start?")
+HOW_TO_ASK = ("Ask one thing at a time, with the names the content uses: "
+              + ", ".join(f'"{question}"' for question in QUESTION_EXAMPLES) + ". "
               "Every answer is a verbatim span of the passage quoted under it; when the content does not "
               "say, Verbatim says so instead of guessing.")
+# The console's options are name:value words; a value runs on to the next option.
+SUMMARY_EXAMPLES = ("/summary sentences:2 topic:Russian holidaymakers", '/summary section:"War talk"')
+CONSOLE_OPTIONS = ("Write options as name:value; a value of several words runs on to the next option, or "
+                   "quote it: " + " or ".join(SUMMARY_EXAMPLES) + ".")
 FEEDBACK = "Under each answer, Helpful / Wrong tell the moderators which answers to fix."
 
 
@@ -31,5 +37,5 @@ def help_text(console: bool) -> str:
     width = max(len(form) for form, _ in rows)
     lines = [f"{'  ' if console else ''}{form:<{width}}  {what}" if console else f"`{form}`: {what}"
              for form, what in rows]
-    parts = [HOW_TO_ASK, *([] if console else [FEEDBACK]), "\n".join(lines)]
+    parts = [HOW_TO_ASK, *([] if console else [FEEDBACK]), "\n".join(lines), *([CONSOLE_OPTIONS] if console else [])]
     return "\n\n".join(parts)

@@ -50,3 +50,20 @@ async def test_a_corrupt_index_ends_the_console_with_the_command_lines_exit_2(fe
     [said_once] = out.getvalue().strip().splitlines()  # stopped at the first line: /status never ran
     cli = run("ask", "How many passengers?", index=settings.index_path)
     assert cli.returncode == 2 and cli.stderr.strip() == f"error: {said_once}"
+
+
+@pytest.mark.parametrize("line, sentences", [("/summary topic:subscribe privacy policy", None),
+                                             ('/summary topic:"subscribe privacy policy"', None),
+                                             ("/summary topic:subscribe privacy policy sentences:1", 1)])
+async def test_a_summary_topic_of_several_words(ferry, line, sentences):
+    reply = await run_line(ferry, line)
+    assert reply.kind == "summary" and "privacy policy newsletter" in reply.quotes[0].text
+    wanted = await ferry.summary(topic="subscribe privacy policy", sentences=sentences)
+    assert [q.text for q in reply.quotes] == [q.text for q in wanted.quotes]
+
+
+async def test_a_summary_section_runs_to_the_next_option(ferry, tmp_path):
+    (tmp_path / "c" / "ferry.txt").write_text(FERRY + "\nHarbour works\n\nThe quay was lengthened by 40 metres.\n")
+    await ferry.reindex(actor="tests")
+    reply = await run_line(ferry, "/summary section:Harbour works sentences:1")
+    assert [q.text for q in reply.quotes] == ["The quay was lengthened by 40 metres."]
