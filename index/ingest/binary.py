@@ -11,7 +11,7 @@ import io
 import re
 
 from index.ingest.documents import Block, Document, ReadError
-from index.ingest.plaintext import BYLINE, read_text
+from index.ingest.plaintext import BYLINE, is_heading, read_text
 
 _SPACES = re.compile(r"[ \t\u00a0]+")
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
@@ -30,42 +30,57 @@ def read_pdf(data: bytes, name: str) -> Document:
         if pdf.is_encrypted and not pdf.decrypt(""):
             raise ReadError(f"{name}: the PDF is protected by a password; save a copy without one and add that")
         pages = [page.extract_text(extraction_mode="layout") or "" for page in pdf.pages]
-        title = (pdf.metadata.title if pdf.metadata else None) or None
+        title = _meaningful((pdf.metadata.title if pdf.metadata else None) or "")
     except ReadError:
         raise
     except PdfReadError as exc:
         raise ReadError(f"{name}: not a readable PDF ({exc})") from None
     except Exception as exc:  # pypdf raises many kinds on damaged files; none may escape as a crash
         raise ReadError(f"{name}: not a readable PDF ({type(exc).__name__}: {exc})") from None
-    page_paragraphs = [_paragraphs(page) for page in pages]
+    page_paragraphs = [_paragraphs(page, number == 0, title) for number, page in enumerate(pages)]
     if not any(page_paragraphs):
         raise ReadError(f"{name}: the PDF has no text to read (scanned pages are images): "
                         "add a PDF with a text layer, or the text itself")
     return _assemble(name, page_paragraphs, title)
 
 
-def _paragraphs(page: str) -> list[str]:
+def _meaningful(title: str) -> str | None:
+    """The file's own title, unless it is a tool's placeholder ("untitled", "(anonymous)")."""
+    title = title.strip()
+    return title if title and title.strip("() ").lower() not in ("anonymous", "untitled") else None
+
+
+def _paragraphs(page: str, first_page: bool = False, title: str | None = None) -> list[str]:
+    """The page's paragraphs; the first page's first line may be the title (the file's own
+    `title`, or one that reads as a title), set directly above the text."""
     page = _BROKEN_WORD.sub(r"\1", page.replace("\r", ""))
     out = []
     for chunk in _PARAGRAPH_BREAK.split(page):
-        for lines in _split_at_byline([line.strip() for line in chunk.split("\n") if line.strip()]):
+        lines = [line.strip() for line in chunk.split("\n") if line.strip()]
+        for lines in _split_front(lines, first_page and not out, title):
             text = _SPACES.sub(" ", " ".join(lines)).strip()
             if text and not text.isdigit():  # a lone page number is no paragraph
                 out.append(text)
     return out
 
 
-def _split_at_byline(lines: list[str]) -> list[list[str]]:
-    """A title set directly above "By ..." is a block of its own, as in a text file."""
+def _split_front(lines: list[str], at_start: bool, title: str | None) -> list[list[str]]:
+    """A title set directly above "By ..." is a block of its own, as in a text file; so is the
+    document's first line (`at_start`) when it is the file's `title` or reads as a title: a
+    heading, shorter than the line under it (a paragraph's first line is as wide as the next)."""
     for i, line in enumerate(lines[1:3], start=1):
         if BYLINE.match(line):
             return [lines[:i], lines[i:]]
+    if at_start and len(lines) > 1:
+        first = _SPACES.sub(" ", lines[0])
+        if first == title or (is_heading(first) and len(first) < 0.8 * len(lines[1])):
+            return [lines[:1], lines[1:]]
     return [lines]
 
 
 def _assemble(name: str, page_paragraphs: list[list[str]], title: str | None) -> Document:
     """One text from the pages' paragraphs, read like a text file (title, byline, headings), with
-    the pages' starts as blocks. The file's own title is used only when the text has none."""
+    the pages' starts as blocks. The file's own title comes first, else the text's first line."""
     paragraphs: list[str] = []
     page_starts: list[int] = []
     pos = 0
@@ -81,7 +96,7 @@ def _assemble(name: str, page_paragraphs: list[list[str]], title: str | None) ->
             pos += (2 if paragraphs else 0) + len(paragraph)
             paragraphs.append(paragraph)
     doc = read_text("\n\n".join(paragraphs), name)
-    doc.title = doc.title or (title if title and title.strip("() ").lower() not in ("anonymous", "untitled") else None)
+    doc.title = title or doc.title
     doc.blocks = sorted([*doc.blocks, *(Block("page", p, p) for p in page_starts)], key=lambda b: (b.start, b.kind != "page"))
     return doc
 

@@ -78,6 +78,42 @@ def test_a_pdf_gets_the_answers_its_text_gets(tmp_path):
     assert hit.page is not None and hit.page >= 2 and engines[1].ask("Who is Peskov?").passages[0].page is None
 
 
+def pdf_of_lines(lines: list[str], title: str | None = None) -> bytes:
+    """A PDF drawn a line at a time, at the same spacing throughout (no gap under a title), as
+    many tools write them; reportlab's canvas calls a PDF without a title "untitled"."""
+    out = io.BytesIO()
+    page = canvas.Canvas(out, pagesize=A4)
+    if title:
+        page.setTitle(title)
+    for number, line in enumerate(lines):
+        page.drawString(72, 800 - 14 * number, line)
+    page.save()
+    return out.getvalue()
+
+
+FERRY_LINES = ["The Lindqvist ferry carried 412 passengers on its first crossing, in March, and the",
+               "harbour office said it would run twice a day.", "",
+               "Captain Mira Osei said the new route would save an hour."]
+
+
+@pytest.mark.parametrize("lines, metadata, title", [
+    (["Ferry report", *FERRY_LINES], None, "Ferry report"),  # the first line, set directly above the text
+    (["Ferry report", *FERRY_LINES], "Harbour news: the ferry", "Harbour news: the ferry"),  # the file's own
+    (["Harbour news: the ferry", *FERRY_LINES], "Harbour news: the ferry", "Harbour news: the ferry"),
+    (FERRY_LINES, None, None),  # a paragraph's first line is no title
+])
+def test_a_pdf_title_is_its_own_else_its_first_line(tmp_path, lines, metadata, title):
+    doc = read_bytes(pdf_of_lines(lines, metadata), "ferry.pdf", "pdf")
+    assert doc.title == title
+    passages = [p.text for p in split_passages(doc)]
+    assert passages[0].startswith("The Lindqvist ferry carried 412") and len(passages) == 2
+    manager = ContentManager(SQLiteStore(tmp_path / "i.db"), IndexSettings(_env_file=None, content=[]))
+    path = tmp_path / "ferry.pdf"
+    path.write_bytes(pdf_of_lines(lines, metadata))
+    manager.add_files("default", "tests", [path])
+    assert [entry.title for entry in manager.documents("default")] == [title]
+
+
 def test_pages_are_cited_where_each_passage_starts():
     paragraphs = ["Harbour report", "The harbour reopened on Monday.", "The ferry carried 412 passengers.",
                   "The mayor said the pier would be rebuilt."]
