@@ -1,6 +1,8 @@
 """What the bot can do and how to ask: one text for /help in Discord and in the console."""
 from __future__ import annotations
 
+from index.content.validation import FILE_TYPES
+
 # (Discord form, console form, what it does); None: not in that front-end.
 COMMANDS = [
     ("/ask question:<words>", "<your question>", "an answer in the content's own words, quoted and cited"),
@@ -10,7 +12,7 @@ COMMANDS = [
     ("/status", "/status", "what is indexed"),
     ("/reindex", "/reindex", "moderators: rebuild the content from its sources"),
     ("/content add attachment:<file> (or url)", "/content add PATH (or URL)",
-     "moderators: add a .txt, .md, .html, .pdf or .docx document"),
+     f"moderators: add a {FILE_TYPES} document"),
     ("/content list | remove | history | rollback", "/content list | remove NAME | history | rollback N",
      "moderators: the documents and their versions"),
     ("/content feedback", "/content feedback", "moderators: the answers members marked wrong"),

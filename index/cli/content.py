@@ -16,10 +16,12 @@ BAR_WIDTH = 30
 
 def register(commands) -> None:
     from index.cli.common import add_index_options
+    from index.content.validation import FILE_TYPES
 
     build = commands.add_parser("build", help="rebuild a corpus from its sources: the content files "
                                 "(default: the configured content) and the documents added by hand")
-    build.add_argument("sources", nargs="*", type=Path, metavar="SOURCE")
+    build.add_argument("sources", nargs="*", type=Path, metavar="SOURCE",
+                       help="files and folders to index instead of the configured content (VERBATIM_CONTENT)")
     build.add_argument("--if-missing", action="store_true", help="only when nothing is indexed yet")
     _change_options(build)
     build.set_defaults(run=run_build)
@@ -29,8 +31,9 @@ def register(commands) -> None:
     add_index_options(stats)
     stats.set_defaults(run=run_stats)
 
-    add = commands.add_parser("add", help="add documents (.txt, .md, .html files, or a page by URL)")
-    add.add_argument("files", nargs="*", type=Path, metavar="FILE")
+    add = commands.add_parser("add", help=f"add documents ({FILE_TYPES} files, or a page by URL)")
+    add.add_argument("files", nargs="*", type=Path, metavar="FILE",
+                     help=f"{FILE_TYPES} files, all added in one version")
     add.add_argument("--url", action="append", default=[], metavar="URL",
                      help="fetch a page and add its main text (when VERBATIM_ALLOW_URLS is on)")
     _change_options(add)
@@ -53,7 +56,8 @@ def register(commands) -> None:
     history.set_defaults(run=run_history)
 
     rollback = commands.add_parser("rollback", help="make an older version live again (as a new version)")
-    rollback.add_argument("version", type=int, metavar="N")
+    rollback.add_argument("version", type=int, metavar="N",
+                          help="the version to make live again, as `history` numbers it")
     _change_options(rollback)
     rollback.set_defaults(run=run_rollback)
 

@@ -13,6 +13,7 @@ from index.ingest.reading import SUFFIXES
 from index.store.snapshots import Snapshot, text_hash
 
 UPLOAD_SUFFIXES = (".txt", ".md", ".html", ".pdf", ".docx")  # the readers take a few more spellings
+FILE_TYPES = ", ".join(UPLOAD_SUFFIXES[:-1]) + " or " + UPLOAD_SUFFIXES[-1]  # for help: ".txt, ... or .docx"
 MAX_NAME_CHARS = 150
 CORPUS_NAME = re.compile(r"^\w[\w.-]{0,99}$")
 

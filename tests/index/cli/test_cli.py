@@ -74,3 +74,21 @@ def test_stats_and_if_missing(built):
     again = run("build", "--if-missing", index=built)
     assert again.returncode == 0 and "not rebuilt" in again.stdout
     assert json.loads(run("stats", "--json", index=built).stdout)["version"] == 1
+
+
+def test_every_argument_a_command_takes_is_explained():
+    import argparse
+
+    from index.cli import parser
+
+    commands = next(a for a in parser()._actions if isinstance(a, argparse._SubParsersAction))
+    unexplained = [f"{name} {a.metavar or a.dest}" for name, command in commands.choices.items()
+                   for a in command._actions if not a.option_strings and not a.help]
+    assert not unexplained
+
+
+def test_add_help_names_every_file_type_it_takes():
+    from index.content.validation import UPLOAD_SUFFIXES
+
+    for shown in (run("add", "--help").stdout, run("--help").stdout):
+        assert all(suffix in shown for suffix in UPLOAD_SUFFIXES), shown
