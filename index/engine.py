@@ -22,12 +22,13 @@ from index.errors import (
 )
 from index.ingest.documents import Document
 from index.loading import LOADED, CacheStats
-from index.retrieval import reranking
+from index.retrieval.embedding import DIMENSIONS, MODEL, shared_embedder
 from index.retrieval.postings import SCHEME_PAIRS, SCHEME_WORDS
 from index.settings import IndexSettings
 from index.store import answers as remembered
 from index.store.lazy import open_version
 from index.store.postings import open_postings
+from index.store.vectors import open_vectors
 from index.store import open_store
 from index.store.snapshots import DEFAULT_CORPUS, Version
 from index.store.base import Store
@@ -59,15 +60,18 @@ def check_question(text: str, limit: int) -> str:
 
 def warm_up(settings: IndexSettings) -> None:
     """Load what a first question would otherwise wait for: the reader (a quarter of a second)
-    and, with the re-ranker on, its model (about ten seconds). Front-ends call it in the
-    background as they start; a broken reader is reported by the first question instead."""
+    and the embedding model (a tenth of one). Front-ends call it in the background as they
+    start; a broken model is reported by the first question instead."""
     if settings.reader:
         try:
             load_reader(settings.reader_model)
         except ReaderError:
             pass
-    if settings.reranker == "minilm":
-        reranking.model()
+    if settings.semantic:
+        try:
+            shared_embedder()
+        except EngineError:
+            pass
 
 
 _SENTENCES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # LoadedVersion -> its sentences
@@ -118,7 +122,11 @@ class Engine:
             raise NotIndexedError(f"corpus {self.corpus} has no version")
         scheme = SCHEME_PAIRS if self.settings.bigram_weight > 0 else SCHEME_WORDS
         postings = open_postings(self.store, snapshot.version.content, scheme, snapshot.passages)
-        return LoadedVersion(snapshot, self.settings, kept=self.store, postings=postings)
+        vectors = None
+        if self.settings.semantic:
+            shared_embedder()  # a missing or broken model file: one line naming it
+            vectors = open_vectors(self.store, snapshot.version.content, MODEL, DIMENSIONS)
+        return LoadedVersion(snapshot, self.settings, kept=self.store, postings=postings, vectors=vectors)
 
     @staticmethod
     def loaded_stats() -> CacheStats:

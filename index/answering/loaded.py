@@ -197,7 +197,9 @@ class LoadedVersion:
         show_at = arbiter.show_at if self.settings.answer_threshold is None else self.settings.answer_threshold
         if best is not None and p >= show_at:
             return Span(best.passage, best.start, best.end), False
-        return None, p < arbiter.refuse_at
+        # The arbiter weighs shared words; a passage that says the same in other words is no refusal.
+        return None, p < arbiter.refuse_at and not self.retriever.says_the_same(
+            prepared.text, prepared.ranked[0], self.settings.semantic_support)
 
     def supported(self, question: str, ranked: list[int], asked: list[QuestionTerm] | None = None) -> bool:
         """Does the content answer the question, from the passages ranked for it, best first?
@@ -215,8 +217,7 @@ class LoadedVersion:
         if not asked or any(q.decisive and not retriever.mentions(q.term, ranked) for q in asked):
             return False
         # A passage that says the same in other words supports the question its words do not.
-        similarity = retriever.similarity(question, ranked[0])
-        if similarity is not None and similarity >= self.settings.semantic_support:
+        if retriever.says_the_same(question, ranked[0], self.settings.semantic_support):
             return True
         unknown = [q for q in asked if not retriever.mentions(q.term, ranked)]
         if len(unknown) >= UNKNOWN_SHARE * len(asked):

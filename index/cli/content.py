@@ -131,6 +131,23 @@ class ProgressDisplay:
             self.drawn = False
 
 
+class EmbeddingDisplay:
+    """How far a build's embedding of its passages got: a line redrawn on a terminal, a line a
+    step when piped; silent for the few passages of an ordinary document."""
+    least = 1_000  # passages: fewer embed in a second or two
+
+    def __init__(self, stream=None):
+        self.stream = stream or sys.stdout
+        self.tty = self.stream.isatty()
+
+    def __call__(self, done: int, total: int) -> None:
+        if total < self.least:
+            return
+        line = f"embedding: {done}/{total} passages"
+        self.stream.write(f"\r{line}" + ("\n" if done >= total else "") if self.tty else line + "\n")
+        self.stream.flush()
+
+
 def _report(report, store_path) -> None:
     print(f"{report.action}: {report.summary()} in {report.seconds * 1000:.0f} ms -> {store_path}")
     for note in report.notes:
@@ -148,6 +165,7 @@ def run_build(args) -> int:
               f"configured content ({configured}, VERBATIM_CONTENT); documents added by hand are kept. "
               "To add documents to it, use `python -m index add`.")
     progress = ProgressDisplay()
+    manager.on_embedding = EmbeddingDisplay()
     try:
         report = manager.reindex(engine.corpus, _actor(args), args.sources or None,
                                  on_progress=progress, on_wait=on_wait)
@@ -183,6 +201,7 @@ def run_add(args) -> int:
     if args.files:  # all of them in one version, read one at a time
         label = f"adding {args.files[0].name}" if len(args.files) == 1 else f"adding {len(args.files)} files"
         progress = ProgressDisplay(label=label)
+        manager.on_embedding = EmbeddingDisplay()
         try:
             report = manager.add_files(engine.corpus, actor, list(args.files), on_progress=progress, on_wait=on_wait)
         finally:

@@ -15,6 +15,7 @@ from index.content.validation import as_utf8, refuse_duplicate
 from index.ingest.documents import Document, ReadError
 from index.ingest.passages import Passage, split_in_batches
 from index.ingest.reading import SUFFIXES, read_bytes, read_file, read_path
+from index.retrieval.embedding import shared_embedder
 from index.settings import IndexSettings
 from index.store.base import Store
 from index.store.snapshots import ADDED, CONFIGURED, ChangeCount, Snapshot, Source, text_hash
@@ -29,6 +30,13 @@ class VersionBuilding:
     """The steps that make a new version; ContentManager is one."""
     store: Store
     settings: IndexSettings
+    on_embedding = None  # (passages done, of the version's) while a build embeds; the command line shows it
+
+    def _staging(self, corpus: str) -> Staging:
+        """A new version of `corpus`, its passages embedded at publish time unless VERBATIM_SEMANTIC
+        is off (then the version is ranked by words alone)."""
+        embedder = shared_embedder() if self.settings.semantic else None
+        return self.store.staging(corpus, embedder, self.on_embedding)
 
     def _read_added(self, corpus: str, actor: str, live: Snapshot | None, kinds: dict[Path, str],
                     counter: ProgressCounter) -> Iterator[tuple]:
@@ -53,7 +61,7 @@ class VersionBuilding:
             raise ReadError("no documents to index: the content files are missing or all removed, "
                             "and none was added by hand")
         counter = ProgressCounter(on_progress, len(files) + len(added))
-        staging, changes, sources = self.store.staging(corpus), ChangeCount(live), {}
+        staging, changes, sources = self._staging(corpus), ChangeCount(live), {}
         try:
             for path in files:
                 sources[path.name] = Source(CONFIGURED, SUFFIXES[path.suffix.lower()])
@@ -64,6 +72,7 @@ class VersionBuilding:
                             sources[name], counter)
             if live is not None and staging.digest.hexdigest() == live.version.content and \
                     _kinds(sources) == _kinds(live.sources):
+                staging.vectors_only()
                 staging.discard()
                 return ChangeReport(corpus, action, live.version.number, staging.documents, staging.passages,
                                     seconds=time.perf_counter() - started, unchanged=True,
@@ -109,7 +118,7 @@ class VersionBuilding:
         and then each of `adding` (a document, its passages, its source, its original bytes), staged
         as it comes: an addition to an archive reads none of the archive's texts, and many files
         are added in the memory of one. The index is built again from the staged rows."""
-        staging, added, added_passages = self.store.staging(corpus), [], 0
+        staging, added, added_passages = self._staging(corpus), [], 0
         try:
             if live is not None:
                 staging.copy(live.version.id, without)

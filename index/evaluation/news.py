@@ -28,6 +28,7 @@ class Outcome:
     refused: bool
     right: bool
     wrong_shown: bool
+    best_holds: bool  # the first passage quoted holds an accepted answer
 
 
 def ask_all(items: list[dict], settings: IndexSettings, polnear) -> list[Outcome]:
@@ -42,8 +43,9 @@ def ask_all(items: list[dict], settings: IndexSettings, polnear) -> list[Outcome
             result = loaded.ask(item["q"], settings.top_k)
             shown = result.answer is not None and not result.refused
             right = shown and holds_answer(result.answer, item["answers"])
+            best = bool(result.passages) and holds_answer(result.passages[0].text, item["answers"])
             out.append(Outcome(item["id"], item["type"], item.get("variant", "plain"), item["q"],
-                               result.answer, result.refused, right, shown and not right))
+                               result.answer, result.refused, right, shown and not right, best))
     return out
 
 
@@ -58,6 +60,7 @@ def figures(outcomes: list[Outcome]) -> dict:
     return {
         "questions": len(outcomes), "answerable": len(answerable), "out_of_scope": len(out_of_scope),
         "right": share((o.right for o in answerable), empty=0.0),
+        "best_passage_holds": share((o.best_holds for o in answerable), empty=0.0),
         "wrong_shown": sum(o.wrong_shown for o in outcomes),
         "no_answer": sum(not o.right and not o.wrong_shown for o in answerable),
         "wrong_of_shown": share((o.wrong_shown for o in shown), empty=0.0),

@@ -132,8 +132,8 @@ def evaluate(data: list[dict], settings: IndexSettings, answers: bool = True,
     for article in data:
         loaded = squad_article(article, settings)
         if tokenizer is not None or retrieval:
-            # Ablations measure the lexical steps: without the re-ranker, which would embed again.
-            lexical = settings.model_copy(update={"reranker": "none"})
+            # Ablations measure the lexical steps: without meaning, which would embed again.
+            lexical = settings.model_copy(update={"semantic": False})
             loaded.retriever = Retriever.for_passages(loaded.passages, lexical,
                                                       tokenizer or DEFAULT_TOKENIZER, **(retrieval or {}))
         baseline = baseline_ranking([p["context"] for p in article["paragraphs"]])

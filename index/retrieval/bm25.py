@@ -31,7 +31,7 @@ from index.retrieval.postings import (  # noqa: F401 (idf and with_bigrams: ever
 )
 from index.retrieval.rarity import FrequencyStore
 from index.retrieval.reading import Field, PassageReader
-from index.retrieval.reranking import EmbeddingReranker, VectorStore
+from index.retrieval.semantic import Meaning
 from index.text import lexicon
 from index.text.tokens import DEFAULT_TOKENIZER, Tokenizer, load_words
 
@@ -45,6 +45,8 @@ MIN_SHARED_PREFIX = 5  # "india" finds "indian", "sahara" "saharan"; shorter ste
 NAME_PREFIX = 4  # a name counts as mentioned by a term sharing its first letters: "british", "britain"
 RARITY_WEIGHT = 2.0  # a word rare in English counts up to this much more (index/retrieval/rarity.py)
 POOL = 100  # passages scored in full for a question (settings.retrieval_pool): every passage of an article (SQuAD's longest has 98)
+NEAREST = 20  # in a corpus larger than the pool, the passages closest in meaning that join the candidates
+SUPPORT_MARGIN = 0.1  # how much closer in meaning than any other passage a supporting passage is
 COMMON_SHARE = 0.05  # in a large corpus, a term in more passages than this chooses no candidates
 
 
@@ -59,7 +61,7 @@ def synonym_groups(tokenizer: Tokenizer = DEFAULT_TOKENIZER) -> dict[str, frozen
     return {term: frozenset(others) for term, others in related.items()}
 
 
-class Kept(VectorStore, FrequencyStore, Protocol):
+class Kept(FrequencyStore, Protocol):
     """What a retriever keeps between loads of a version: the store (Store) implements it."""
 
 
@@ -90,9 +92,10 @@ class Retriever:
     index is built here. `expansion_weight`, `bigram_weight`, `sentence_weight`,
     `coverage_weight` and `rarity_weight` at 0, and `name_weight` at 1, turn those steps off.
     `frequencies` keeps the English word frequencies between loads (index/retrieval/rarity.py).
-    `reranker`, when set, fuses the scores with sentence embeddings (index/retrieval/reranking.py).
+    `meaning`, when set, fuses the scores with the passages' closeness in meaning to the question
+    (index/retrieval/semantic.py; see search).
     """
-    reranker: EmbeddingReranker | None = None
+    meaning: Meaning | None = None
 
     def __init__(self, texts: Sequence[str], tokenizer: Tokenizer = DEFAULT_TOKENIZER,
                  k1: float = 1.2, b: float = 0.75, expansion_weight: float = 0.4,
@@ -121,10 +124,13 @@ class Retriever:
 
     @classmethod
     def for_passages(cls, passages: Sequence, settings, tokenizer: Tokenizer = DEFAULT_TOKENIZER,
-                     kept: Kept | None = None, postings: Postings | None = None, **overrides) -> Retriever:
+                     kept: Kept | None = None, postings: Postings | None = None, vectors: np.ndarray | None = None,
+                     **overrides) -> Retriever:
         """The retriever over Passage objects, tuned by IndexSettings; `overrides` replace single
-        options, as the ablations do. `kept` (the store) keeps word frequencies and the
-        re-ranker's embeddings between loads; `postings` is the passages' stored index."""
+        options, as the ablations do. `kept` (the store) keeps word frequencies between loads;
+        `postings` is the passages' stored index; `vectors` their stored vectors. A version in the
+        store without vectors is ranked by words alone; passages held in memory only (evaluation
+        corpora) are embedded here."""
         options = dict(k1=settings.bm25_k1, b=settings.bm25_b, expansion_weight=settings.expansion_weight,
                        bigram_weight=settings.bigram_weight, sentence_weight=settings.sentence_weight,
                        coverage_weight=settings.coverage_weight, name_weight=settings.name_weight,
@@ -132,8 +138,12 @@ class Retriever:
         options.update(overrides)
         retriever = cls(Field(passages, "text"), tokenizer, sentences=Field(passages, "sentences"),
                         postings=postings, **options)
-        if settings.reranker == "minilm":
-            retriever.reranker = EmbeddingReranker([p.text for p in passages], settings.rerank_weight, kept)
+        if settings.semantic and (vectors is not None or kept is None):
+            from index.retrieval.embedding import embed  # onnxruntime: loaded only when used
+
+            if vectors is None:
+                vectors = embed([p.text for p in passages])
+            retriever.meaning = Meaning(vectors, embed, settings.semantic_weight)
         return retriever
 
     def __len__(self) -> int:
@@ -333,15 +343,42 @@ class Retriever:
         return out
 
     def search(self, text: str, k: int = 3, terms: list[QuestionTerm] | None = None) -> list[Hit]:
-        query = self.query(text, terms)
-        if self.reranker is not None and len(self) and self.reranker.weight > 0:
-            # The embeddings judge every passage: a paraphrase may share no word with the question.
-            candidates = np.arange(len(self))
-            scores = _scaled(self.scores(query)) + self.reranker.weight * self.reranker.similarity(text)
-        else:
-            candidates, scores = self.ranked(query)
+        candidates, scores = self.ranked(self.query(text, terms))
+        if self.meaning is not None and self.meaning.weight > 0 and len(self):
+            candidates, scores = self._fused(text, candidates, scores)
         order = np.argsort(-scores, kind="stable")[:k]
         return [Hit(int(candidates[i]), float(scores[i])) for i in order if scores[i] > 0]
+
+    def _fused(self, text: str, candidates: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The lexical candidates and the passages closest in meaning, each scored by its lexical
+        score (scaled to 0..1) plus `weight` times its similarity (scaled to 0..1 among them): a
+        passage that shares no word with the question can come first. A corpus of up to `pool`
+        passages has every passage judged."""
+        if len(self) <= self.pool:
+            pool = np.arange(len(self))
+            similarity = self.meaning.similarities(text)
+        else:
+            near, _ = self.meaning.nearest(text, NEAREST)
+            pool = np.union1d(candidates, near)
+            similarity = self.meaning.of(text, pool)
+        lexical = np.zeros(len(pool))
+        lexical[np.searchsorted(pool, candidates)] = scores
+        low, high = float(similarity.min()), float(similarity.max())
+        closeness = (similarity - low) / (high - low) if high > low else np.zeros_like(similarity)
+        return pool, _scaled(lexical) + self.meaning.weight * closeness
+
+    def says_the_same(self, text: str, passage: int, least: float) -> bool:
+        """Is the passage close in meaning to the question (cosine `least` or more) and closer
+        than any other passage by SUPPORT_MARGIN? A question about what the content does not
+        cover is about as close to several passages of its topic; a paraphrase of one passage
+        is close to that one. False without vectors."""
+        if self.meaning is None or not len(self):
+            return False
+        similarity = self.meaning.similarity(text, passage)
+        near, near_similarity = self.meaning.nearest(text, 2)
+        others = [s for i, s in zip(near, near_similarity) if i != passage]
+        runner_up = float(others[0]) if others else -1.0
+        return similarity >= least and similarity - runner_up >= SUPPORT_MARGIN
 
     def idf(self, term: str) -> float:
         containing = self.postings.containing(term)

@@ -33,6 +33,7 @@ from index.store.postings import drop_unused
 from index.store.rows import find_version, has_table, rows_in, transaction, version_of
 from index.store.snapshots import DEFAULT_CORPUS, AUDIT_STARTED, Snapshot, Source, Version, by_document
 from index.store.staging import Staging, drop_leftovers
+from index.store.vectors import drop_unused_vectors
 
 
 class Lock(Protocol):
@@ -187,9 +188,10 @@ class Store:
             staging.discard()
             raise
 
-    def staging(self, corpus: str) -> Staging:
-        """A new version of `corpus` to write a document at a time (staging.py)."""
-        return Staging(self, corpus)
+    def staging(self, corpus: str, embedder=None, on_embedding=None) -> Staging:
+        """A new version of `corpus` to write a document at a time (staging.py), its passages
+        embedded at publish time when an `embedder` is given (vectors.py)."""
+        return Staging(self, corpus, embedder, on_embedding)
 
     # -- space ------------------------------------------------------------------------------
 
@@ -206,7 +208,7 @@ class Store:
             for table in ("documents", "passages", "sources", "excluded"):
                 conn.executemany(f"DELETE FROM {table} WHERE version_id = ?", [(v,) for v in doomed])
             conn.executemany("DELETE FROM versions WHERE id = ?", [(v,) for v in doomed])
-            drop_unused(conn, self)
+            drop_unused(conn, self, drop_unused_vectors)
             drop_leftovers(conn)
             conn.execute("DELETE FROM texts WHERE sha256 NOT IN (SELECT sha256 FROM documents "
                          "UNION SELECT sha256 FROM staged_documents)")  # a build under way keeps its texts
@@ -221,21 +223,6 @@ class Store:
                 return None
             row = conn.execute("SELECT data FROM originals WHERE sha256 = ?", (sha256,)).fetchone()
         return bytes(row[0]) if row else None
-
-    # -- embeddings of passage texts (the optional re-ranker's cache) -----------------------
-
-    def vectors(self, model: str, hashes: list[str]) -> dict[str, bytes]:
-        """The stored vectors of these text hashes, where there are any."""
-        with self.connect() as conn:
-            if not has_table(conn, "vectors"):
-                return {}  # a file from before schema 3, not yet written to
-            return dict(rows_in(conn, "SELECT sha256, vector FROM vectors WHERE model = ? AND sha256 IN ({})",
-                                hashes, model))
-
-    def save_vectors(self, model: str, vectors: dict[str, bytes]) -> None:
-        with self.connect(write=True) as conn:
-            conn.executemany("INSERT INTO vectors VALUES (?, ?, ?) ON CONFLICT DO NOTHING",
-                             [(model, sha, blob) for sha, blob in vectors.items()])
 
     # -- English frequencies of the content's words (index/retrieval/rarity.py) -------------------------
 

@@ -114,14 +114,17 @@ def open_postings(store, content: str, scheme: str, passages: Iterable) -> Posti
     return StoredPostings(store.reader(), key)
 
 
-def drop_unused(conn, store) -> None:
+def drop_unused(conn, store, *also) -> None:
     """Delete the indexes of content no version holds any more (after pruning versions), and
-    those a killed build left; not while an index is being built (the next prune will)."""
+    those a killed build left, and what each of `also` (a function of the connection) drops
+    beside them; not while an index is being built (the next prune will)."""
     lock = store.lock(INDEXING)
     if not lock.acquire(timeout=0):
         return
     try:
         _drop_unused(conn)
+        for drop in also:
+            drop(conn)
     finally:
         lock.release()
 

@@ -10,9 +10,10 @@ from pathlib import Path
 from index.errors import StoreError
 from index.ingest.reading import SUFFIXES
 
-SCHEMA_VERSION = 7  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies; 5: answers, votes, threads;
+SCHEMA_VERSION = 8  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies; 5: answers, votes, threads;
 # 6: term_indexes, term_parts, postings, words (the inverted index, index/store/postings.py);
-# staged_documents, staged_passages (a version being written, index/store/staging.py); 7: cooldowns
+# staged_documents, staged_passages (a version being written, index/store/staging.py); 7: cooldowns;
+# 8: vector_sets, vector_parts (passage vectors written at build time, index/store/vectors.py)
 # (tables added; older files upgrade in place)
 
 SCHEMA = """
@@ -62,6 +63,12 @@ CREATE TABLE IF NOT EXISTS audit (
 CREATE TABLE IF NOT EXISTS originals (sha256 TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS vectors (
     model TEXT NOT NULL, sha256 TEXT NOT NULL, vector BLOB NOT NULL, PRIMARY KEY (model, sha256)
+);
+CREATE TABLE IF NOT EXISTS vector_sets (
+    key TEXT PRIMARY KEY, complete INTEGER NOT NULL, started_at REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS vector_parts (
+    key TEXT NOT NULL, part INTEGER NOT NULL, hashes BLOB NOT NULL, vectors BLOB NOT NULL, PRIMARY KEY (key, part)
 );
 CREATE TABLE IF NOT EXISTS word_frequencies (word TEXT PRIMARY KEY, zipf REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (

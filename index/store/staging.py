@@ -21,6 +21,7 @@ from index.retrieval.postings import SCHEME_PAIRS
 from index.store.postings import indexed
 from index.store.rows import passages_in_order, transaction
 from index.store.snapshots import CONFIGURED, ContentDigest, Source, Version, kind_of, text_hash
+from index.store.vectors import Progress, embedded_before, has_vectors, vector_key, write_vectors
 
 READ_BACK = 2_000  # staged passages read back at a time to be indexed
 LEFTOVER_SECONDS = 86_400  # a staging older than a day was killed: prune deletes it
@@ -29,8 +30,11 @@ LEFTOVER_SECONDS = 86_400  # a staging older than a day was killed: prune delete
 class Staging:
     """One version being written; `add` each document, then `publish` (or `discard`)."""
 
-    def __init__(self, store, corpus: str):
+    def __init__(self, store, corpus: str, embedder=None, on_embedding: Progress | None = None):
+        """`embedder` (embedding.Embedder), when given, embeds the passages the corpus's live
+        version has not, at publish time (vectors.py); `on_embedding` hears how far it got."""
         self.store, self.corpus = store, corpus
+        self.embedder, self.on_embedding = embedder, on_embedding
         self.build = uuid.uuid4().hex
         self.documents = self.passages = 0
         self.digest = ContentDigest()
@@ -103,8 +107,33 @@ class Staging:
     def publish(self, author: str, action: str, changes: dict, excluded: frozenset[str]) -> Version:
         """Index the staged passages, then make them the corpus's new live version, in one transaction."""
         changes = {"content": self.digest.hexdigest(), **changes}
-        with indexed(self.store, changes["content"], SCHEME_PAIRS, self.staged_passages()), \
-                self._writing() as conn:
+        with indexed(self.store, changes["content"], SCHEME_PAIRS, self.staged_passages()):
+            self._write_vectors(changes["content"])
+            return self._publish(author, action, changes, excluded)
+
+    def vectors_only(self) -> None:
+        """Content that did not change: its vectors written if they are missing (a store from
+        before vectors were kept at build time, or built without them), nothing published."""
+        content = self.digest.hexdigest()
+        if self.embedder is not None:
+            with indexed(self.store, content, SCHEME_PAIRS, self.staged_passages()):
+                self._write_vectors(content)
+
+    def _write_vectors(self, content: str) -> None:
+        """The staged passages' vectors, unless the store has them for this content already
+        (under the indexing lock, so that pruning cannot take them before the version is live)."""
+        if self.embedder is None:
+            return
+        key = vector_key(content, self.embedder.model)
+        with self.store.connect(write=True) as conn:
+            if has_vectors(conn, key):
+                return
+            known = embedded_before(conn, self.corpus, self.embedder.model, self.embedder.dimensions)
+            write_vectors(conn, key, self.staged_passages(), self.passages, self.embedder.embed,
+                          self.embedder.dimensions, known, self.on_embedding)
+
+    def _publish(self, author: str, action: str, changes: dict, excluded: frozenset[str]) -> Version:
+        with self._writing() as conn:
             number = conn.execute("SELECT COALESCE(MAX(number), 0) + 1 FROM versions WHERE corpus = ?",
                                   (self.corpus,)).fetchone()[0]
             now = time.time()

@@ -17,7 +17,9 @@ from pathlib import Path
 import pytest
 
 from index.engine import Engine
+from index.retrieval import embedding
 from index.store.base import Store
+from index.store.vectors import open_vectors
 
 ROOT = Path(__file__).resolve().parents[3]
 DOCUMENTS = 20
@@ -106,6 +108,8 @@ def assert_previous_version_answers(index: Target) -> None:
             assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
     live = index.store.load()
     assert (live.version.number, len(live.documents)) == (1, DOCUMENTS)
+    vectors = open_vectors(index.store, live.version.content, embedding.MODEL, embedding.DIMENSIONS)
+    assert vectors is not None and len(vectors) == len(live.passages)  # its vectors, whole
     questions = "Who painted the lighthouse of district 7?\nWho climbed the volcano?\n"
     result = subprocess.run(index_cmd("ask", "--batch", index=index), input=questions, cwd=ROOT, env=env(index),
                             capture_output=True, text=True, timeout=120)
@@ -132,6 +136,7 @@ KILL_POINTS = {
     "reading, mid-way": (f"indexing: {DOCUMENTS // 2}/", 0.0),
     "writing the index, early": (f"indexing: {DOCUMENTS}/", 0.15),
     "writing the index, late": (f"indexing: {DOCUMENTS}/", 0.5),
+    "embedding the passages": ("embedding: ", 0.1),
 }
 
 

@@ -14,6 +14,7 @@ from index.ingest.reading import read_bytes
 from index.store import schema
 from index.store import staging
 from index.store.schema import SCHEMA_VERSION
+from index.store.vectors import open_vectors
 from index.store.snapshots import ADDED, AUDIT_STARTED, CONFIGURED, Source, text_hash
 from index.store.sqlite import SQLiteStore
 
@@ -137,15 +138,12 @@ def test_a_version_1_file_is_read_and_upgraded(tmp_path):
     store = SQLiteStore(path)
     live = store.load()  # read without writing: the new tables do not exist yet
     assert live.version.number == 1 and live.source("a.txt").origin == CONFIGURED
-    assert store.vectors("model", ["abc"]) == {}  # no vectors table yet: nothing kept
+    assert open_vectors(store, live.version.content, "model", 384) is None  # no vectors table yet: none kept
     assert store.word_frequencies(["people"]) == {}
     publish(store, [A, B])
     with sqlite3.connect(path) as conn:
         assert conn.execute("SELECT value FROM meta WHERE key='schema'").fetchone()[0] == str(SCHEMA_VERSION)
     assert store.load().version.number == 2
-    store.save_vectors("model", {"abc": b"\x01\x02"})
-    assert store.vectors("model", ["abc", "def"]) == {"abc": b"\x01\x02"}
-    assert store.vectors("other model", ["abc"]) == {}
     store.save_word_frequencies({"people": 6.25, "gunmen": 3.23})
     assert store.word_frequencies(["gunmen", "unseen"]) == {"gunmen": 3.23}
 
