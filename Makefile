@@ -4,20 +4,28 @@ PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 DEV := $(VENV)/.dev
 TRAIN := $(VENV)/.train
+PIP_LOG := $(VENV)/pip.log
+
+# pip's own output goes to $(PIP_LOG): make shows a line a step, and on a failure pip's last
+# lines and the log's name. (An argument with a comma would need a variable: $(call) splits there.)
+pip_install = $(PY) -m pip install --disable-pip-version-check $(1) >>$(PIP_LOG) 2>&1 \
+	|| { tail -n 15 $(PIP_LOG) >&2; echo "make: pip install $(1) failed; pip's output is in $(PIP_LOG)" >&2; exit 1; }
 
 .PHONY: run test index bench eval train-reader reader-pack clean
 
 # What the bot needs to run, and nothing else (make run).
 $(STAMP): pyproject.toml
-	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e .
-	touch $(STAMP)
+	@echo "make: installing Verbatim in $(VENV) (pip's output: $(PIP_LOG))"
+	@$(PYTHON) -m venv $(VENV)
+	@$(call pip_install,--upgrade pip)
+	@$(call pip_install,-e .)
+	@touch $(STAMP)
 
 # Tests and evaluations: pytest, hypothesis, rouge-score.
 $(DEV): $(STAMP)
-	$(PY) -m pip install --quiet -e '.[dev]'
-	touch $(DEV)
+	@echo "make: installing the test tools (pip's output: $(PIP_LOG))"
+	@$(call pip_install,-e '.[dev]')
+	@touch $(DEV)
 
 # Training the reader and exporting the embedder: PyTorch, transformers and onnx.
 $(TRAIN): $(DEV)
@@ -35,10 +43,10 @@ reader-pack: $(TRAIN)
 
 # Build the index only when there is none yet; `python -m index build` rebuilds on purpose.
 index: $(STAMP)
-	$(PY) -m index build --if-missing
+	@$(PY) -m index build --if-missing
 
 run: index
-	$(PY) -m bot --console-if-no-token
+	@$(PY) -m bot --console-if-no-token
 
 # The tests cover the reader's training, the embedder's export and the PostgreSQL store too, so they install both extras.
 test: $(TRAIN)
