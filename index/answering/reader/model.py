@@ -87,7 +87,7 @@ class Reader:
         scored = [[] for _ in contexts]
         for row, (i, window) in enumerate(windows):
             scored[i].append(_Scored(window, starts[row], ends[row]))
-        return [Reading(i, rows) for i, rows in enumerate(scored)]
+        return [Reading(i, rows, contexts[i]) for i, rows in enumerate(scored)]
 
     def _logits(self, windows: list[Window]) -> tuple[np.ndarray, np.ndarray]:
         width = max(len(w.ids) for w in windows)
@@ -122,18 +122,22 @@ class _Scored:
 class Reading:
     """The reader's scores over one context, across its windows."""
 
-    def __init__(self, context: int, windows: list[_Scored]):
-        self.context, self.windows = context, windows
+    def __init__(self, context: int, windows: list[_Scored], text: str):
+        self.context, self.windows, self.text = context, windows, text
         self.null = min((w.null for w in windows), default=float("inf"))
 
     def best(self, n: int) -> list[ReaderSpan]:
-        """The n best spans, best first, each span once (the best window's score for it)."""
+        """The n best spans of whole words, best first, each span once (the best window's score
+        for it): "Br" of "Brenn" is no answer, though WordPiece can end a span there."""
         found: dict[tuple[int, int], ReaderSpan] = {}
         for scored in self.windows:
-            for start, end, score in _top_spans(scored.window, scored.starts, scored.ends, n):
+            spans = [s for s in _top_spans(scored.window, scored.starts, scored.ends)
+                     if not _inside_a_word(self.text, s[0]) and not _inside_a_word(self.text, s[1])]
+            for start, end, score in spans[:n]:
                 if (start, end) not in found or score > found[start, end].score:
                     found[start, end] = self._span(scored, start, end, score)
         return sorted(found.values(), key=lambda s: -s.score)[:n]
+
 
     def score(self, start: int, end: int) -> ReaderSpan | None:
         """The span of whole tokens covering context[start:end], scored by the best window that
@@ -156,6 +160,10 @@ class Reading:
                           scored.share(scored.null))
 
 
+def _inside_a_word(text: str, at: int) -> bool:
+    return 0 < at < len(text) and text[at - 1].isalnum() and text[at].isalnum()
+
+
 def _log_normaliser(window: Window, starts: np.ndarray, ends: np.ndarray) -> float:
     """log(sum of exp over the window's possible starts) + the same over its ends: the possible
     positions are the context's tokens and [CLS], which stands for "no answer"."""
@@ -168,8 +176,9 @@ def _log_sum_exp(values: np.ndarray) -> float:
     return top + math.log(float(np.exp(values - top).sum()))
 
 
-def _top_spans(window: Window, starts: np.ndarray, ends: np.ndarray, n: int) -> list[tuple[int, int, float]]:
-    """(char start, char end, score) of the n best spans of context tokens in one window."""
+def _top_spans(window: Window, starts: np.ndarray, ends: np.ndarray) -> list[tuple[int, int, float]]:
+    """(char start, char end, score) of the spans of context tokens in one window that start
+    and end among its best-scored tokens, best first."""
     context = np.array(window.context + [False] * (len(starts) - len(window.ids)))
     if not context.any():
         return []
@@ -182,7 +191,7 @@ def _top_spans(window: Window, starts: np.ndarray, ends: np.ndarray, n: int) -> 
             break
         spans += [(window.offsets[s][0], window.offsets[e][1], float(starts[s] + ends[e]))
                   for e in end_tokens if s <= e < s + MAX_ANSWER_TOKENS]
-    return sorted(spans, key=lambda span: -span[2])[:n]
+    return sorted(spans, key=lambda span: -span[2])
 
 
 def _training_config(path: Path) -> dict:
