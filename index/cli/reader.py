@@ -1,6 +1,8 @@
 """`train-reader`: fine-tune the short-answer reader (needs the `train` extra)."""
 from __future__ import annotations
 
+import argparse
+from collections import Counter
 from pathlib import Path
 
 from index.cli.summaries import positive
@@ -41,6 +43,12 @@ def register(commands) -> None:
                        help="most who-said questions derived from one PolNeAR article "
                             "(default: as for the shipped model)")
     train.add_argument("--limit", type=int, metavar="N", help="train on the first N examples only (smoke runs)")
+    train.add_argument("--share", type=source_share, action="append", metavar="SOURCE=FRACTION",
+                       help="train on only that fraction of one source's examples (squad, polnear, negative, "
+                            "written; chosen by a hash of the id; repeatable): going on from a trained reader "
+                            "(see index/training/dequantize.py), most of what it learnt from need not be read again")
+    train.add_argument("--bf16", action="store_true", default=None,
+                       help="bfloat16 autocast on the CPU (only where the CPU has it natively; a GPU always uses it)")
     saving = train.add_mutually_exclusive_group()
     saving.add_argument("--checkpoints", type=Path, metavar="DIR",
                         help="save the run in DIR as it goes, and go on from DIR's last save if it has one "
@@ -101,11 +109,14 @@ def run_train(args) -> int:
         train, dev = examples.training_split(data)
     except examples.HeldOutError as exc:
         raise EngineError(str(exc)) from None
+    if args.share:
+        train = examples.sampled(train, dict(args.share))
     if args.limit:
         train = train[:args.limit]
     base_model = args.base_model or finetune.default_base_model()
     provenance = {"data": sources, "negatives": len(negative), "dev_examples": len(dev),
-                  "who_said_per_article": per_article}
+                  "who_said_per_article": per_article, "shares": dict(args.share or []),
+                  "by_source": dict(Counter(e.source for e in train))}
     if args.pack:
         from index.training import pack
 
@@ -113,7 +124,7 @@ def run_train(args) -> int:
         print(f"packed {len(train)} examples and {finetune.described(base_model)}: {args.pack}")
         return 0
     config = finetune.TrainConfig.given(base_model, epochs=args.epochs, batch_size=args.batch_size,
-                                        learning_rate=args.learning_rate, max_length=args.max_length)
+                                        learning_rate=args.learning_rate, max_length=args.max_length, bf16=args.bf16)
     output = args.output or model.SHIPPED
     saved_in = args.checkpoints or args.resume
     checkpoints = Checkpoints(saved_in, required=bool(args.resume)) if saved_in else None
@@ -123,6 +134,18 @@ def run_train(args) -> int:
         raise EngineError(str(exc)) from None
     print(f"trained on {record['examples']} examples in {record['minutes']} min: {output}")
     return 0
+
+
+def source_share(text: str) -> tuple[str, float]:
+    """SOURCE=FRACTION, a fraction above 0 and at most 1."""
+    source, _, value = text.partition("=")
+    try:
+        share = float(value)
+    except ValueError:
+        share = -1.0
+    if not source or not 0 < share <= 1:
+        raise argparse.ArgumentTypeError(f"{text!r}: give SOURCE=FRACTION, a fraction above 0 and at most 1")
+    return source, share
 
 
 def _required(paths: list[Path]) -> list[Path]:

@@ -82,6 +82,15 @@ def training_split(examples: list[Example]) -> tuple[list[Example], list[Example
     return train, dev
 
 
+def sampled(examples: list[Example], shares: dict[str, float]) -> list[Example]:
+    """The examples with only `shares[source]` of each source named there, chosen by a hash of
+    the id (the same on every machine); other sources whole."""
+    def kept(e: Example) -> bool:
+        share = shares.get(e.source, 1.0)
+        return int.from_bytes(hashlib.sha256(e.id.encode("utf-8")).digest()[:4], "big") < share * 2**32
+    return [e for e in examples if kept(e)]
+
+
 def file_hash(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 

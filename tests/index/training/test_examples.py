@@ -126,3 +126,13 @@ def test_calibration_and_measurement_halves_do_not_overlap():
     calibrating, measuring = examples.calibration_halves(titles)
     assert calibrating and measuring and not set(calibrating) & set(measuring)
     assert all(examples.split_of(t) == "dev" for t in calibrating + measuring)
+
+
+def test_a_share_of_a_source_is_kept_the_same_way_every_time():
+    made = [examples.Example(f"q{i}", "Made-up", "Who?", "Someone.", (), source)
+            for i in range(400) for source in ("squad", "written")]
+    kept = examples.sampled(made, {"squad": 0.25})
+    squad = [e for e in kept if e.source == "squad"]
+    assert 60 <= len(squad) <= 140 and sum(e.source == "written" for e in kept) == 400
+    assert kept == examples.sampled(list(made), {"squad": 0.25})
+    assert examples.sampled(made, {"squad": 1.0}) == made

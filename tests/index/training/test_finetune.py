@@ -247,3 +247,10 @@ def test_a_model_split_into_parts_joins_into_the_same_files(tmp_path, monkeypatc
     pack.join_model(parts, output)
     assert (output / "model.onnx").read_bytes() == bytes(range(40))
     assert (output / "training.json").exists() and not (output / "arbitration.json").exists()
+
+
+def test_a_share_that_is_no_fraction_is_refused_before_anything_is_read(tmp_path):
+    for bad in ("squad=0", "squad=1.5", "squad", "=0.5", "squad=half"):
+        done = _run("train-reader", "--share", bad, "--output", str(tmp_path / "out"))
+        assert done.returncode == 2 and "give SOURCE=FRACTION" in done.stderr, bad
+    assert not (tmp_path / "out").exists()
