@@ -84,9 +84,10 @@ class IndexSettings(BaseSettings):
                                                      "alone, and builds embed nothing")
     semantic_weight: float = Field(default=1.0, ge=0.0, le=5.0,
                                    description="weight of the meaning score against the words' score in the ranking")
-    semantic_support: float = Field(default=0.4, ge=0.0, le=1.0,
+    semantic_support: float = Field(default=0.25, ge=0.0, le=1.0,
                                     description="cosine similarity of the best passage to the question that counts "
-                                                "as support when its words do not")
+                                                "as support when its words do not (names and numbers the content "
+                                                "lacks still refuse, and so does the reader's arbiter)")
 
     @field_validator("log_level", mode="before")
     @classmethod

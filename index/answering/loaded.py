@@ -197,9 +197,7 @@ class LoadedVersion:
         show_at = arbiter.show_at if self.settings.answer_threshold is None else self.settings.answer_threshold
         if best is not None and p >= show_at:
             return Span(best.passage, best.start, best.end), False
-        # The arbiter weighs shared words; a passage that says the same in other words is no refusal.
-        return None, p < arbiter.refuse_at and not self.retriever.says_the_same(
-            prepared.text, prepared.ranked[0], self.settings.semantic_support)
+        return None, p < arbiter.refuse_at
 
     def supported(self, question: str, ranked: list[int], asked: list[QuestionTerm] | None = None) -> bool:
         """Does the content answer the question, from the passages ranked for it, best first?

@@ -46,7 +46,6 @@ NAME_PREFIX = 4  # a name counts as mentioned by a term sharing its first letter
 RARITY_WEIGHT = 2.0  # a word rare in English counts up to this much more (index/retrieval/rarity.py)
 POOL = 100  # passages scored in full for a question (settings.retrieval_pool): every passage of an article (SQuAD's longest has 98)
 NEAREST = 20  # in a corpus larger than the pool, the passages closest in meaning that join the candidates
-SUPPORT_MARGIN = 0.1  # how much closer in meaning than any other passage a supporting passage is
 COMMON_SHARE = 0.05  # in a large corpus, a term in more passages than this chooses no candidates
 
 
@@ -368,17 +367,9 @@ class Retriever:
         return pool, _scaled(lexical) + self.meaning.weight * closeness
 
     def says_the_same(self, text: str, passage: int, least: float) -> bool:
-        """Is the passage close in meaning to the question (cosine `least` or more) and closer
-        than any other passage by SUPPORT_MARGIN? A question about what the content does not
-        cover is about as close to several passages of its topic; a paraphrase of one passage
-        is close to that one. False without vectors."""
-        if self.meaning is None or not len(self):
-            return False
-        similarity = self.meaning.similarity(text, passage)
-        near, near_similarity = self.meaning.nearest(text, 2)
-        others = [s for i, s in zip(near, near_similarity) if i != passage]
-        runner_up = float(others[0]) if others else -1.0
-        return similarity >= least and similarity - runner_up >= SUPPORT_MARGIN
+        """Is the passage close in meaning to the question (cosine similarity `least` or more)?
+        False without vectors."""
+        return self.meaning is not None and self.meaning.similarity(text, passage) >= least
 
     def idf(self, term: str) -> float:
         containing = self.postings.containing(term)

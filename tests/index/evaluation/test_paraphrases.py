@@ -1,5 +1,6 @@
 """The questions in other words (eval/news_paraphrase_heldout.jsonl): on test-split PolNeAR
-articles, each answer verbatim in its article, none of them in what training or calibration reads;
+articles, each answer verbatim in its article, none of them in what training or calibration reads
+(the ones meaning was tuned on, eval/calibration_paraphrase.jsonl, are on development articles);
 and `eval --news` reports whether the best passage holds the answer."""
 import json
 
@@ -11,6 +12,7 @@ from index.training.examples import split_of
 from tests.index.conftest import ROOT
 
 PARAPHRASES = ROOT / "eval/news_paraphrase_heldout.jsonl"
+TUNING = ROOT / "eval/calibration_paraphrase.jsonl"  # written on development articles: what meaning was tuned on
 POLNEAR_TEXT = ROOT.parent / "shared/train/polnear/text"
 KINDS = {"who", "who_said", "how_many", "when", "where", "what", "why", "out_of_scope"}
 
@@ -25,11 +27,12 @@ def test_the_paraphrases_are_in_the_held_out_format_on_test_split_articles():
     asked_elsewhere = {q["q"] for name in ("news_heldout.jsonl", "calibration_news.jsonl",
                                            "calibration_out_of_scope.jsonl") for q in load_questions(ROOT / "eval" / name)}
     assert not asked_elsewhere & {q["q"] for q in questions}
+    assert {split_of(q["article"]) for q in load_questions(TUNING)} == {"dev"}
 
 
 @pytest.mark.skipif(not POLNEAR_TEXT.exists(), reason="PolNeAR's texts are in ../shared/train")
 def test_every_paraphrase_answer_is_verbatim_in_its_article():
-    for q in load_questions(PARAPHRASES):
+    for q in load_questions(PARAPHRASES) + load_questions(TUNING):
         text = (POLNEAR_TEXT / f"{q['article']}.txt").read_text(encoding="utf-8")
         assert q["answers"] and all(a in text for a in q["answers"]), q["id"]
 
