@@ -29,7 +29,7 @@ $(DEV): $(STAMP)
 
 # Training the reader and exporting the embedder: PyTorch, transformers and onnx.
 $(TRAIN): $(DEV)
-	$(PY) -m pip install --quiet -e '.[dev,train,postgres]'
+	$(PY) -m pip install --quiet -e '.[dev,train,postgres,archives]'
 	touch $(TRAIN)
 
 # Retrain and recalibrate the shipped reader (about an hour on two cores; see index/answering/reader/model/CARD.md).
@@ -48,7 +48,7 @@ index: $(STAMP)
 run: index
 	@$(PY) -m bot --console-if-no-token
 
-# The tests cover the reader's training, the embedder's export and the PostgreSQL store too, so they install both extras.
+# The tests cover the reader's training, the embedder's export, the PostgreSQL store and archives' graphs too.
 test: $(TRAIN)
 	$(PY) -m pytest
 

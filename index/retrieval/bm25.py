@@ -31,7 +31,7 @@ from index.retrieval.postings import (  # noqa: F401 (idf and with_bigrams: ever
 )
 from index.retrieval.rarity import FrequencyStore
 from index.retrieval.reading import Field, PassageReader
-from index.retrieval.semantic import Meaning
+from index.retrieval.semantic import Meaning, meaning_of
 from index.text import lexicon
 from index.text.tokens import DEFAULT_TOKENIZER, Tokenizer, load_words
 
@@ -142,7 +142,7 @@ class Retriever:
 
             if vectors is None:
                 vectors = embed([p.text for p in passages])
-            retriever.meaning = Meaning(vectors, embed, settings.semantic_weight)
+            retriever.meaning = meaning_of(vectors, embed, settings.semantic_weight)
         return retriever
 
     def __len__(self) -> int:

@@ -61,3 +61,36 @@ class Meaning:
 
     def similarity(self, text: str, passage: int) -> float:
         return float(self.vectors[passage] @ self.question(text))
+
+
+class GraphMeaning(Meaning):
+    """A large version's vectors in a faiss HNSW graph (index/store/vectors.py): the passages
+    closest in meaning found by the graph, a few hundred of them, not by comparing every one."""
+
+    def __init__(self, graph, embed: Callable[[list[str]], np.ndarray], weight: float):
+        super().__init__(np.zeros((0, graph.d), dtype=np.float32), embed, weight)
+        self.graph = graph
+
+    def __len__(self) -> int:
+        return self.graph.ntotal
+
+    def nearest(self, text: str, k: int) -> tuple[np.ndarray, np.ndarray]:
+        similarity, found = self.graph.search(self.question(text)[None], k)
+        keep = found[0] >= 0
+        return found[0][keep].astype(np.int64), similarity[0][keep]
+
+    def of(self, text: str, passages: np.ndarray) -> np.ndarray:
+        if not len(passages):
+            return np.zeros(0, dtype=np.float32)
+        return self.graph.reconstruct_batch(np.asarray(passages, dtype=np.int64)) @ self.question(text)
+
+    def similarities(self, text: str) -> np.ndarray:
+        return self.of(text, np.arange(len(self)))  # for small versions only: a graph is meant to be searched
+
+    def similarity(self, text: str, passage: int) -> float:
+        return float(self.of(text, np.array([passage]))[0])
+
+
+def meaning_of(vectors, embed: Callable[[list[str]], np.ndarray], weight: float) -> Meaning:
+    """The Meaning over a version's vectors: a matrix, or the graph a large version keeps."""
+    return Meaning(vectors, embed, weight) if isinstance(vectors, np.ndarray) else GraphMeaning(vectors, embed, weight)

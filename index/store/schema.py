@@ -13,7 +13,7 @@ from index.ingest.reading import SUFFIXES
 SCHEMA_VERSION = 8  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies; 5: answers, votes, threads;
 # 6: term_indexes, term_parts, postings, words (the inverted index, index/store/postings.py);
 # staged_documents, staged_passages (a version being written, index/store/staging.py); 7: cooldowns;
-# 8: vector_sets, vector_parts (passage vectors written at build time, index/store/vectors.py)
+# 8: vector_sets, vector_parts, vector_graphs (passage vectors written at build time, index/store/vectors.py)
 # (tables added; older files upgrade in place)
 
 SCHEMA = """
@@ -70,6 +70,7 @@ CREATE TABLE IF NOT EXISTS vector_sets (
 CREATE TABLE IF NOT EXISTS vector_parts (
     key TEXT NOT NULL, part INTEGER NOT NULL, hashes BLOB NOT NULL, vectors BLOB NOT NULL, PRIMARY KEY (key, part)
 );
+CREATE TABLE IF NOT EXISTS vector_graphs (key TEXT PRIMARY KEY, graph BLOB NOT NULL);
 CREATE TABLE IF NOT EXISTS word_frequencies (word TEXT PRIMARY KEY, zipf REAL NOT NULL);
 CREATE TABLE IF NOT EXISTS sources (
     version_id INTEGER NOT NULL REFERENCES versions(id),

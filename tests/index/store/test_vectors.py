@@ -125,3 +125,23 @@ def test_pruning_drops_the_vectors_no_version_uses(harbour, tmp_path):
     store.prune("default", keep=1)
     assert open_vectors(store, first, embedding.MODEL, embedding.DIMENSIONS) is None
     assert live_vectors(store)[1] is not None
+
+
+def test_a_large_version_keeps_its_vectors_in_a_graph_that_finds_what_the_matrix_does(harbour, monkeypatch):
+    pytest.importorskip("faiss", reason="the graph needs the archives extra")
+    from index.retrieval.semantic import GraphMeaning
+    from index.store import vectors as stored
+
+    store, manager, _, _ = harbour
+    monkeypatch.setattr(stored, "GRAPH_ABOVE", 5)  # the harbour's 12 passages count as an archive
+    manager.reindex("default", "test")
+    live, graph = live_vectors(store)
+    assert not isinstance(graph, np.ndarray) and graph.ntotal == len(live.passages)
+    engine = Engine(store, settings=manager.settings.model_copy(update={"retrieval_pool": 10}))
+    meaning = engine.current().retriever.meaning
+    assert isinstance(meaning, GraphMeaning)
+    texts = [p.text for p in live.passages]
+    exact = embedding.embed(texts) @ meaning.question("Which official watched the boats go over?")
+    found, _ = meaning.nearest("Which official watched the boats go over?", 3)
+    assert int(found[0]) == int(np.argmax(exact))
+    assert "Olga Brandt" in engine.ask("Who is the harbour master?").passages[0].text
