@@ -14,7 +14,7 @@ from .common import answers_here, respond
 
 log = logging.getLogger(__name__)
 
-HELP = "Ask me a question about the content, e.g. `@Verbatim how many died?` or `/ask`; `/help` says more."
+HELP = "Ask me a question about the content, e.g. `@Verbatim how many people died in Paris?` or `/ask`; `/help` says more."
 NO_DMS = "I answer questions in servers, not in direct messages."
 
 

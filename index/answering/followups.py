@@ -28,6 +28,8 @@ _PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|her)\b", re.I)
 _NEXT = re.compile(r"\b(?:next|then|after that|afterwards|afterward|later|go on|went on)\b", re.I)
 _BEFORE = re.compile(r"\b(?:before that|earlier|previously|beforehand)\b", re.I)
 _THING_PRONOUN = re.compile(r"\b(?:it|they|them)\b")
+_THING_OF = re.compile(r"\bthe\s+[a-z]+\s+(?:between|of|with)\s+$")  # "the meeting between " before a name
+_NAMES_JOINED = re.compile(r"[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*(?:\s+and\s+[A-Z][\w.-]*(?:\s+[A-Z][\w.-]*)*)?")
 _PLACE_PHRASE = re.compile(r"\b(?:in|at|on|of|off|near|to|into|from|about|for|during|after|before|over|against|with)\b\s+[^?]*?"
                            r"\b[A-Z][\w'\u2019-]*[^?]*?(?=\s*\??\s*$)")
 
@@ -90,7 +92,13 @@ def _phrase_of(previous: str, name: str) -> tuple[int, int]:
 
 
 def _thing(previous: str, name: str) -> str:
-    """The name with the noun it qualifies in the previous question: "the G20 summit"."""
-    after = re.match(r"\s+([a-z]+)", previous[previous.find(name) + len(name):])
+    """The name with the noun it qualifies in the previous question: "the G20 summit"; or the
+    thing that names it: "the meeting between Putin and Obama"."""
+    start = previous.find(name)
+    between = _THING_OF.search(previous[:start])
+    if between:
+        names = _NAMES_JOINED.match(previous, start)
+        return previous[between.start():names.end()]
+    after = re.match(r"\s+([a-z]+)", previous[start + len(name):])
     noun = after.group(1) if after and after.group(1) not in _joining_words() else None
     return f"the {name} {noun}" if noun else name

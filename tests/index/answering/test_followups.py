@@ -23,6 +23,8 @@ from tests.index.conftest import ROOT
     ("what did she say?", "Who is the mayor of Velde?", "Mira Osei", "what did Mira Osei say?"),
     ("who hired him?", "Who is Brandt?", "the harbour master", "who hired Brandt?"),
     ("and when was it built?", "Who paid for the Velde bridge?", None, "when was the Velde bridge built?"),
+    ("and where did it take place?", "How long was the meeting between Mira Osei and Tomas Brandt?", "an hour",
+     "where did the meeting between Mira Osei and Tomas Brandt take place?"),
     ("How many passengers did the Lindqvist carry?", "Who is the mayor of Velde?", "Mira Osei",
      "How many passengers did the Lindqvist carry?"),  # already whole: unchanged
 ])

@@ -150,3 +150,33 @@ def test_without_the_reader_the_rules_still_answer(made_up_engine):
     result = engine.ask("How many people does the bakery employ?")
     assert engine.current().reader is None
     assert result.answer == "38"  # the rules leave out the counted noun the question repeats
+
+
+HARBOUR = ("Harbour master Odile Brenn spoke at the quay in Vessmark on Monday.\n\n"
+           "Forty-one boats were lost in the storm of March 1932, and 212 fishermen died, the port's records show.\n\n"
+           "The quay was rebuilt in 1987 with granite from the northern quarry at a cost of $4.2 million.")
+
+
+def _best_candidate(question):
+    from index.evaluation.corpora import text_article
+    from index.settings import IndexSettings
+
+    loaded = text_article("made-up harbour", HARBOUR, IndexSettings())
+    prepared = loaded.prepare(question)
+    _, arbiter = loaded.reader
+    best, _ = arbiter.best(loaded.candidates(prepared))
+    return loaded.passages[best.passage].text[best.start:best.end]
+
+
+@pytest.mark.parametrize("question, answer", [
+    ("How many fishermen died?", "212"),  # not "212 fishermen died"
+    ("How much did the rebuilding cost?", "$4.2 million"),
+    ("When was the quay rebuilt?", "1987"),
+])
+def test_a_number_inside_a_longer_span_comes_out_short(question, answer):
+    assert _best_candidate(question) == answer
+
+
+def test_a_who_question_gets_a_name_not_a_number():
+    found = _best_candidate("Who is the harbour master?")
+    assert found in ("Odile Brenn", "Brenn") and not any(c.isdigit() for c in found)
