@@ -26,12 +26,21 @@ def built(tmp_path_factory):
     ("VERBATIM_INDEX_PATH", "content", "is a folder"),
     ("VERBATIM_TOP_K", "many", "integer"),
     ("VERBATIM_LOG_LEVEL", "loud", "'DEBUG'"),
+    ("VERBATIM_SEMANTIC", "sometimes", "boolean"),
+    ("VERBATIM_SEMANTIC_WEIGHT", "9", "less than or equal to 5"),
+    ("VERBATIM_SEMANTIC_SUPPORT", "-0.1", "greater than or equal to 0"),
 ])
 def test_a_bad_setting_is_one_line_naming_the_key(key, value, says):
     done = run("stats", env={key: value})
     assert done.returncode == 2
     assert done.stderr.strip().splitlines() == [done.stderr.strip()]
     assert done.stderr.startswith(f"invalid setting {key}:") and says in done.stderr
+
+
+def test_meaning_is_on_by_default_and_a_false_setting_turns_it_off(monkeypatch):
+    assert IndexSettings(_env_file=None).semantic is True
+    monkeypatch.setenv("VERBATIM_SEMANTIC", "false")
+    assert IndexSettings(_env_file=None).semantic is False
 
 
 def test_the_bot_refuses_what_the_engine_refuses():
