@@ -123,11 +123,12 @@ class Retriever:
 
     @classmethod
     def for_passages(cls, passages: Sequence, settings, tokenizer: Tokenizer = DEFAULT_TOKENIZER,
-                     kept: Kept | None = None, postings: Postings | None = None, vectors: np.ndarray | None = None,
+                     kept: Kept | None = None, postings: Postings | None = None, vectors=None,
                      **overrides) -> Retriever:
         """The retriever over Passage objects, tuned by IndexSettings; `overrides` replace single
         options, as the ablations do. `kept` (the store) keeps word frequencies between loads;
-        `postings` is the passages' stored index; `vectors` their stored vectors. A version in the
+        `postings` is the passages' stored index; `vectors` their stored vectors (a matrix, or a
+        large version's graph: index/store/vectors.py). A version in the
         store without vectors is ranked by words alone; passages held in memory only (evaluation
         corpora) are embedded here."""
         options = dict(k1=settings.bm25_k1, b=settings.bm25_b, expansion_weight=settings.expansion_weight,

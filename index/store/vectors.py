@@ -52,7 +52,7 @@ def _parts(conn, key: str) -> Iterator[tuple[bytes, bytes]]:
         yield bytes(hashes), bytes(vectors)
 
 
-def load_vectors(conn, key: str, dimensions: int) -> np.ndarray | None:
+def load_vectors(conn, key: str, dimensions: int):
     """The version's vectors (float32, a row a passage), or the graph that holds them (a large
     version's, where faiss is installed), or None when it has none complete."""
     if not has_vectors(conn, key):
@@ -64,8 +64,9 @@ def load_vectors(conn, key: str, dimensions: int) -> np.ndarray | None:
     return np.concatenate(rows).astype(np.float32) if rows else np.zeros((0, dimensions), dtype=np.float32)
 
 
-def open_vectors(store, content: str, model: str, dimensions: int) -> np.ndarray | None:
-    """A version's vectors from the store (Version.content), or None when it has none complete."""
+def open_vectors(store, content: str, model: str, dimensions: int):
+    """A version's vectors from the store (Version.content): a matrix or a graph (load_vectors),
+    or None when it has none complete."""
     with store.connect() as conn:
         return load_vectors(conn, vector_key(content, model), dimensions)
 
