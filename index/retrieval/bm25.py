@@ -46,6 +46,7 @@ NAME_PREFIX = 4  # a name counts as mentioned by a term sharing its first letter
 RARITY_WEIGHT = 2.0  # a word rare in English counts up to this much more (index/retrieval/rarity.py)
 POOL = 100  # passages scored in full for a question (settings.retrieval_pool): every passage of an article (SQuAD's longest has 98)
 NEAREST = 20  # in a corpus larger than the pool, the passages closest in meaning that join the candidates
+SUPPORT_MARGIN = 0.1  # support by meaning: the closest passage this much closer than the next (see says_the_same)
 COMMON_SHARE = 0.05  # in a large corpus, a term in more passages than this chooses no candidates
 
 
@@ -368,9 +369,16 @@ class Retriever:
         return pool, _scaled(lexical) + self.meaning.weight * closeness
 
     def says_the_same(self, text: str, passage: int, least: float) -> bool:
-        """Is the passage close in meaning to the question (cosine similarity `least` or more)?
-        False without vectors."""
-        return self.meaning is not None and self.meaning.similarity(text, passage) >= least
+        """Is the passage the closest in meaning to the question, at cosine similarity `least` or
+        more, and clearly closer than the next? Many passages of one article are that close to
+        any question about its people ("How tall is Putin?": .50, .44, .44; "How many workers are
+        on the payroll?" of a bakery: .42, .18, .17). False without vectors."""
+        if self.meaning is None:
+            return False
+        closest, similarity = self.meaning.nearest(text, 2)
+        if not len(closest) or int(closest[0]) != passage or float(similarity[0]) < least:
+            return False
+        return len(closest) == 1 or float(similarity[0] - similarity[1]) >= SUPPORT_MARGIN
 
     def idf(self, term: str) -> float:
         containing = self.postings.containing(term)

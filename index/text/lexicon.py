@@ -16,7 +16,10 @@ _ORDINALS = {"one": "first", "two": "second", "three": "third", "five": "fifth",
 
 
 def number_words(digits: str) -> tuple[str, ...]:
-    """"5" -> ("five", "fifth"); "18" -> ("eighteen", "eighteenth"); numbers past 99 have none here."""
+    """"5" -> ("five", "fifth"); "18" -> ("eighteen", "eighteenth"); numbers past 99 have none here,
+    nor digits that are no decimal number ("²" is a digit to str.isdigit, not to int)."""
+    if not digits.isdecimal():
+        return ()
     value = int(digits)
     if value >= 100:
         return ()

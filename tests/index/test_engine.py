@@ -121,3 +121,9 @@ def test_no_question_makes_ask_crash(article_engine, question):
 
 def test_fold_matches_curly_quotes_no_break_spaces_and_case():
     assert fold("\u201cThere\u00a0can be  no\u2019s\u201d") == "\"there can be no's\""
+
+
+@pytest.mark.parametrize("question", ["²", "How many died in ²?", "what about ¹²³"])
+def test_digits_that_are_no_number_do_not_crash(article_engine, question):
+    result = article_engine.ask(question)  # "²" is a digit to str.isdigit and no number to int
+    assert result.refused or result.passages

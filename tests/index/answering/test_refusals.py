@@ -75,7 +75,7 @@ def test_an_unknown_verb_alone_does_not_refuse(article_engine):
     # the signals let through; whether an answer is likely enough is then the arbiter's call.
     prepared = article_engine.current().prepare("Who did Putin blame?")
     assert prepared.supported
-    assert "lambasted" in article_engine.current().passages[prepared.ranked[0]].text
+    assert any("lambasted" in article_engine.current().passages[i].text for i in prepared.ranked[:3])  # read
 
 
 def test_words_that_only_frame_a_question_are_not_its_subject(article_engine):

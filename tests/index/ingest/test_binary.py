@@ -177,7 +177,7 @@ def test_a_docx_keeps_its_title_and_sections(tmp_path):
     engine = Engine(SQLiteStore(settings.index_path), settings=settings)
     engine.build()
     result = engine.ask("How many tonnes of pears did the orchard grow?")
-    assert result.answer == "40" and result.passages[0].section == "The harvest"
+    assert result.answer in ("40", "40 tonnes") and result.passages[0].section == "The harvest"
 
 
 @pytest.mark.parametrize("data", [b"PK\x03\x04 not a real zip", b"plain words, not a Word file"])
