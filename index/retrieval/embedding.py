@@ -16,6 +16,7 @@ import numpy as np
 
 from index.answering.reader.wordpiece import WordPiece
 from index.errors import EmbedderUnavailableError
+from index.onnx import cpu_session
 
 SHIPPED = Path(__file__).parent / "embedder"
 MODEL_FILE = "model.onnx"
@@ -42,16 +43,7 @@ class Embedder:
         except (ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
             raise EmbedderUnavailableError(f"the embedding model's tokenizer cannot be read: {tokenizer_path} "
                                            f"({exc})") from None
-        import onnxruntime
-
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        try:
-            self.session = onnxruntime.InferenceSession(str(model_path), options,
-                                                        providers=["CPUExecutionProvider"])
-        except Exception as exc:
-            raise EmbedderUnavailableError(f"the embedding model cannot be loaded: {model_path} ({exc})") from None
+        self.session = cpu_session(model_path, threads, EmbedderUnavailableError, "the embedding model")
         self._inputs = {i.name for i in self.session.get_inputs()}
 
     def ids(self, text: str) -> list[int]:

@@ -17,6 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from index.answering.reader.wordpiece import Window, WordPiece
+from index.onnx import cpu_session
 
 SHIPPED = Path(__file__).parent / "model"
 MODEL_FILE = "model.onnx"
@@ -60,16 +61,7 @@ class Reader:
             self.tokenizer = _tokenizer(tokenizer_path)
         except (ValueError, KeyError, TypeError, OSError, AttributeError) as exc:
             raise ReaderError(f"the reader's tokenizer cannot be read: {tokenizer_path} ({exc})") from None
-        import onnxruntime
-
-        options = onnxruntime.SessionOptions()
-        options.intra_op_num_threads = threads
-        options.inter_op_num_threads = 1
-        try:
-            self.session = onnxruntime.InferenceSession(str(model_path), options,
-                                                        providers=["CPUExecutionProvider"])
-        except Exception as exc:
-            raise ReaderError(f"the reader's model cannot be loaded: {model_path} ({exc})") from None
+        self.session = cpu_session(model_path, threads, ReaderError, "the reader's model")
         self._inputs = {i.name for i in self.session.get_inputs()}
 
     def run(self, question: str, contexts: list[str]) -> list[ReaderSpan | None]:
