@@ -152,6 +152,7 @@ _PREPOSITION_BEFORE = re.compile(r"\b(?:in|at|from|of|by|for|on|with|to|about)\s
 _QUOTES = "\"\u201c\u201d\u2018\u2019'"
 _PAST_SPEECH = frozenset("said told wrote thought".split())
 MAX_QUOTED_WORDS = 12
+PARAGRAPH_BREAK = "\n\n"
 MAX_CONTEXT_CHARS = 1500
 PER_ARTICLE = 6  # who-said questions taken from one article: many articles beat many quotes of one
 
@@ -231,10 +232,12 @@ def _is_person(text: str, span: tuple[int, int]) -> bool:
     return len(names) == 1 and (names[0].start, names[0].end) == span and looks_like_person(text, names[0])
 
 
-def _paragraph_bounds(text: str, at: int) -> tuple[int, int]:
-    start = text.rfind("\n\n", 0, at)
-    end = text.find("\n\n", at)
-    return (0 if start < 0 else start + 2), (len(text) if end < 0 else end)
+def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The whole paragraphs (blank-line separated) from the one holding `start` to the one
+    holding `end`."""
+    first = text.rfind(PARAGRAPH_BREAK, 0, start)
+    last = text.find(PARAGRAPH_BREAK, end)
+    return (0 if first < 0 else first + len(PARAGRAPH_BREAK)), (len(text) if last < 0 else last)
 
 
 def _quoted_words(content: str) -> str | None:
@@ -274,8 +277,8 @@ def _who_said(article: str, text: str, attributions: list[Attribution], i: int) 
     quoted = _quoted_words(text[a.content[0]:a.content[1]])
     if speaker is None or quoted is None:
         return None
-    context_start = _paragraph_bounds(text, min(speaker[0], a.content[0]))[0]
-    context_end = _paragraph_bounds(text, max(speaker[1], a.content[1]) - 1)[1]
+    context_start, context_end = paragraph_bounds(text, min(speaker[0], a.content[0]),
+                                                  max(speaker[1], a.content[1]) - 1)
     if context_end - context_start > MAX_CONTEXT_CHARS:
         return None
     context = text[context_start:context_end]
@@ -291,7 +294,7 @@ def _who_said(article: str, text: str, attributions: list[Attribution], i: int) 
 def _what_said(article: str, text: str, attributions: list[Attribution], i: int) -> Example | None:
     """"What did Corey Lewandowski say?" when the paragraph holds only that one attribution."""
     a = attributions[i]
-    start, end = _paragraph_bounds(text, a.content[0])
+    start, end = paragraph_bounds(text, a.content[0], a.content[0])
     if not (start <= a.source[0] and a.content[1] <= end) or any(
             b is not a and start <= b.content[0] < end for b in attributions):
         return None

@@ -20,10 +20,9 @@ from pathlib import Path
 from rank_bm25 import BM25Okapi
 
 from index.text.tokens import DEFAULT_TOKENIZER
-from index.training.examples import Example
+from index.training.examples import PARAGRAPH_BREAK, Example, paragraph_bounds
 
 SOURCE = "written"
-PARAGRAPH_BREAK = "\n\n"
 MAX_CONTEXT_CHARS = 3000  # from the answer's paragraph to the evidence's; beyond, those two alone
 
 
@@ -77,13 +76,6 @@ def misplaced_spans(question: WrittenQuestion, text: str) -> list[Span]:
     """The question's spans that are not verbatim at their offsets in the article's text."""
     spans = [question.answer, question.evidence, *question.alternatives]
     return [s for s in spans if s is not None and text[s.start:s.end] != s.text]
-
-
-def paragraph_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    """The whole paragraphs (blank-line separated) that the characters start..end touch."""
-    first = text.rfind(PARAGRAPH_BREAK, 0, start)
-    last = text.find(PARAGRAPH_BREAK, end)
-    return (0 if first < 0 else first + len(PARAGRAPH_BREAK)), (len(text) if last < 0 else last)
 
 
 def paragraphs(text: str) -> list[str]:
