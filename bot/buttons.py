@@ -16,6 +16,7 @@ from . import rendering
 from .errors import reply_or_error
 from .handlers import UserError
 from .replies import Reply
+from .scoping import scope_channel
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +54,9 @@ class MoreButton(discord.ui.DynamicItem[discord.ui.Button], template=r"verbatim:
 
     async def callback(self, interaction: discord.Interaction) -> None:
         handlers = interaction.client.handlers  # type: ignore[attr-defined]
-        reply = await reply_or_error(handlers.more(answer_id=self.answer_id, shown=self.shown, guild_id=interaction.guild_id),
-                              f"more passages for answer {self.answer_id}")
+        channel = scope_channel(interaction.channel, interaction.guild_id)
+        reply = await reply_or_error(handlers.more(answer_id=self.answer_id, shown=self.shown, guild_id=interaction.guild_id,
+                                                   channel=channel), f"more passages for answer {self.answer_id}")
         view = view_for(reply)
         await interaction.response.send_message(**rendering.message(reply), **({"view": view} if view else {}),
                                                 ephemeral=True)

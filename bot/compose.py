@@ -75,7 +75,7 @@ def quote(hit, mark: tuple[int | None, int | None] | None) -> Quote:
     span = None
     if mark and mark[0] is not None and mark[1] is not None and 0 <= mark[0] < mark[1] <= len(hit.text):
         span = (mark[0], mark[1])
-    return Quote(hit.text, hit.document, hit.section, hit.paragraph, span, hit.page)
+    return Quote(hit.text, hit.document, hit.section, hit.paragraph, span, hit.page, hit.link)
 
 
 def latency_text(seconds: float | None) -> str:

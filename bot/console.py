@@ -27,6 +27,7 @@ from .errors import error_reply
 from .handlers import Handlers, UserError
 from .help import help_text
 from .replies import Reply
+from .scoping import CONSOLE_CHANNEL
 
 BANNER = "Verbatim console. Ask a question about the content, or /help."
 
@@ -69,7 +70,8 @@ class StatusLines:
 
 
 async def run_content(handlers: Handlers, rest: str) -> Reply:
-    """`/content add|list|remove|history|feedback|rollback …`, as the moderator of the console's corpus."""
+    """`/content add|list|remove|history|feedback|rollback|scope|unscope …`, as the moderator of the
+    console's corpus (the console is one channel of it: a scope set here applies to its questions)."""
     try:
         words = shlex.split(rest)
     except ValueError as exc:
@@ -89,14 +91,19 @@ async def run_content(handlers: Handlers, rest: str) -> Reply:
         return await add_path(handlers, Path(target).expanduser(), actor)
     if action == "remove" and args:
         return await handlers.remove(guild_id=None, actor=actor, document=" ".join(args), on_status=StatusLines())
+    if action == "scope" and args:  # "documents:a.txt, b.md" as Discord shows the option, or the bare names
+        documents = re.sub(r"^documents:\s*", "", " ".join(args), flags=re.I)
+        return await handlers.scope(guild_id=None, actor=actor, channel=CONSOLE_CHANNEL, documents=documents)
+    if action == "unscope" and not args:
+        return await handlers.unscope(guild_id=None, actor=actor, channel=CONSOLE_CHANNEL)
     if action == "rollback" and len(args) == 1:
         try:
             version = int(args[0])
         except ValueError:
             raise UserError("rollback takes a version number, as /content history shows it") from None
         return await handlers.rollback(guild_id=None, actor=actor, version=version, on_status=StatusLines())
-    raise UserError("use /content add PATH, /content list, /content remove NAME, /content history, /content feedback "
-                    "or /content rollback N")
+    raise UserError("use /content add PATH, /content list, /content remove NAME, /content history, /content feedback, "
+                    "/content rollback N, /content scope NAME[, NAME...] or /content unscope")
 
 
 async def add_path(handlers: Handlers, path: Path, actor: str) -> Reply:
@@ -121,11 +128,11 @@ async def run_line(handlers: Handlers, line: str) -> Reply | None:
     if not line:
         return None
     if not line.startswith("/"):
-        return await handlers.ask(line)
+        return await handlers.ask(line, channel=CONSOLE_CHANNEL)
     command, _, rest = line.partition(" ")
     command = command.lower()
     if command == "/ask":  # "/ask question: ..." as Discord shows the option, or the bare question
-        return await handlers.ask(re.sub(r"^question:\s*", "", rest.strip(), flags=re.I))
+        return await handlers.ask(re.sub(r"^question:\s*", "", rest.strip(), flags=re.I), channel=CONSOLE_CHANNEL)
     if command == "/summary":
         try:
             words = shlex.split(rest)

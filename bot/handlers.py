@@ -33,6 +33,7 @@ from .compose import (
     version_line,
 )
 from .replies import Fact, Quote, Reply
+from .scoping import ScopeHandlers
 
 log = logging.getLogger(__name__)
 
@@ -56,7 +57,7 @@ def guild_corpus(guild_id: int) -> str:
     return f"guild-{guild_id}"
 
 
-class Handlers:
+class Handlers(ScopeHandlers):
     def __init__(self, index_settings: IndexSettings, engine: Engine | None = None):
         """engine, when given, serves the configured corpus (tests and benches share a loaded one)."""
         self.index_settings = index_settings
@@ -92,20 +93,21 @@ class Handlers:
 
     # -- questions -------------------------------------------------------------------------
 
-    async def ask(self, question: str, *, guild_id: int | None = None, remember: bool = False) -> Reply:
-        """The reply to a question; with `remember`, the answer is kept for members' votes
-        (Discord shows Helpful / Wrong buttons under it)."""
+    async def ask(self, question: str, *, guild_id: int | None = None, channel: str | None = None,
+                  remember: bool = False) -> Reply:
+        """The reply to a question asked in `channel` (its scope applies); with `remember`, the
+        answer is kept for members' votes (Discord shows Helpful / Wrong buttons under it)."""
         engine = await self.engine_for(guild_id)
         # Questions take milliseconds, but the first after a change loads the new version:
         # a worker thread keeps the gateway's heartbeat and other interactions going meanwhile.
-        result = await asyncio.to_thread(self._explained, guild_id, engine.ask, question)
+        result = await asyncio.to_thread(self._explained, guild_id, lambda: self.scoped(engine, channel).ask(question))
         answer_id = await self._remembered(engine, result) if remember else None
         return answer_reply(result, answer_id, threadable=guild_id is not None)
 
-    async def more(self, *, answer_id: int, shown: int, guild_id: int | None = None) -> Reply:
+    async def more(self, *, answer_id: int, shown: int, guild_id: int | None = None, channel: str | None = None) -> Reply:
         """The next passages for a remembered answer's question, after the `shown` first."""
         engine = await self.engine_for(guild_id)
-        question, hits = await asyncio.to_thread(engine.more, answer_id, shown, MORE_PASSAGES)
+        question, hits = await asyncio.to_thread(lambda: self.scoped(engine, channel).more(answer_id, shown, MORE_PASSAGES))
         if not hits:
             return Reply.notice("There are no more passages for this question.")
         full = len(hits) == MORE_PASSAGES
@@ -113,14 +115,16 @@ class Handlers:
                      quotes=[quote(hit, None) for hit in hits], ephemeral=True, answer_id=answer_id,
                      more_after=shown + len(hits) if full else None)
 
-    async def follow_up(self, question: str, *, thread_id: int, guild_id: int | None) -> Reply | None:
-        """The reply to a message in a follow-up thread, read as a follow-up of the latest answer
-        there; None when the thread is not one of ours."""
+    async def follow_up(self, question: str, *, thread_id: int, guild_id: int | None,
+                        channel: str | None = None) -> Reply | None:
+        """The reply to a message in a follow-up thread (started in `channel`), read as a follow-up
+        of the latest answer there; None when the thread is not one of ours."""
         engine = await self.engine_for(guild_id)
         previous = await asyncio.to_thread(engine.thread_answer, str(thread_id))
         if previous is None:
             return None
-        result = await asyncio.to_thread(self._explained, guild_id, engine.follow_up, question, previous)
+        result = await asyncio.to_thread(self._explained, guild_id,
+                                         lambda: self.scoped(engine, channel).follow_up(question, previous))
         answer_id = await self._remembered(engine, result)
         if answer_id is not None:
             await asyncio.to_thread(engine.open_thread, str(thread_id), answer_id)
@@ -307,7 +311,8 @@ class Handlers:
         longer = [n for n in names if len(name) >= 90 and n.startswith(name)]
         return longer[0] if len(longer) == 1 else name
 
-    async def status(self, *, latency: float | None = None, guild_id: int | None = None) -> Reply:
+    async def status(self, *, latency: float | None = None, guild_id: int | None = None,
+                     channel_names: dict[str, str] | None = None) -> Reply:
         engine = await self.engine_for(guild_id)
         latency_fact = Fact("Latency", latency_text(latency))
         try:
@@ -324,6 +329,7 @@ class Handlers:
             Fact("Corpus", stats.corpus),
             Fact("Loaded", _loaded_line(engine.loaded_stats())),
             latency_fact,
+            *await self.scope_facts(guild_id, channel_names),
         ], footer=f"content version {stats.version}")
 
 

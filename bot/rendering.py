@@ -26,6 +26,7 @@ EMBEDS_TOTAL = 6000
 
 ELLIPSIS = "…"
 MIN_QUOTE = 240  # a further quote is only shown when at least this much room is left
+LINK_AT_MOST = 600  # characters of a citation's link: a longer one goes without its fragment, then without a link
 
 COLOURS = {
     "answer": discord.Colour.blurple(),
@@ -181,11 +182,25 @@ def _word_bounds(text: str, a: int, b: int, mark) -> tuple[int, int]:
 
 def quote_block(quote: Quote, budget: int) -> str | None:
     """The quote as a Markdown block quote with its citation, within budget characters."""
-    citation = "> — *" + clip_escaped(_one_line(quote.citation), 300) + "*"
+    wanted = sum(map(len, _escaped_chars(quote.text, quoted=True))) + (4 if quote.mark else 0)
+    citation = citation_line(quote, budget - 3 - min(wanted, MIN_QUOTE))
     body = quote_body(quote, budget - len(citation) - 3)  # "> " and the line break
     if body is None:
         return None
     return f"> {body}\n{citation}"
+
+
+def citation_line(quote: Quote, room: int) -> str:
+    """The citation, a link to the page at the passage when the quote has one and it fits in
+    `room` (else to the page, else none: the quote comes first). Links in an embed get no
+    preview, so they need no <...>; a link holds no '@' or '<' (index/answering/links.py)."""
+    cited = clip_escaped(_one_line(quote.citation), 300)
+    if quote.link:
+        for link in (quote.link, quote.link.split("#", 1)[0]):
+            line = f"> — *[{cited}]({link})*"
+            if len(link) <= LINK_AT_MOST and len(line) <= room:
+                return line
+    return f"> — *{cited}*"
 
 
 # -- Discord ---------------------------------------------------------------------------------
@@ -289,6 +304,8 @@ def text(reply: Reply) -> str:
             body = f"{body[:s]}«{body[s:e]}»{body[e:]}"
         lines.append(f"  “{body}”")
         lines.append(f"    — {quote.citation}")
+        if quote.link:
+            lines.append(f"      {quote.link}")
     for fact in reply.facts:
         value = fact.value
         if isinstance(value, dt.datetime):

@@ -22,6 +22,7 @@ class Quote:
     paragraph: int
     mark: tuple[int, int] | None = None  # the answer span within text
     page: int | None = None  # documents with pages (PDF)
+    link: str | None = None  # a page added by URL, opened at the passage (index/answering/links.py)
 
     @property
     def citation(self) -> str:

@@ -4,15 +4,18 @@ Front-ends (the CLI, the bot, the console) talk to an Engine and nothing below i
 """
 from __future__ import annotations
 
+import copy
 import threading
 import unicodedata
 import weakref
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from index.answering.followups import sequence, spell_out
 from index.answering.loaded import AskResult, LoadedVersion, PassageHit  # noqa: F401 (part of the engine's API)
 from index.answering.reader import ReaderError, load_reader
+from index.answering.scoped import narrowed
 from index.content.operations import ContentManager
 from index.content.reports import ChangeReport
 from index.errors import (
@@ -81,6 +84,7 @@ MORE_PASSAGES_AT_MOST = 50  # "More passages" pages through the best fifty
 
 class Engine:
     """One corpus of one store: its questions, summaries and content operations."""
+    scope: tuple[str, ...] = ()  # the documents questions are answered from (within); all of them when empty
 
     def __init__(self, store: Store, corpus: str = DEFAULT_CORPUS,
                  settings: IndexSettings | None = None, content: ContentManager | None = None):
@@ -99,6 +103,15 @@ class Engine:
     def for_corpus(self, corpus: str) -> "Engine":
         """An engine for another corpus of the same store, sharing the content operations."""
         return Engine(self.store, corpus, self.settings, self.content)
+
+    def within(self, documents: Sequence[str] | None) -> "Engine":
+        """This engine answering from these documents only (a channel's scope); itself for None.
+        A name the content no longer has is left out (index/answering/scoped.py)."""
+        if not documents:
+            return self
+        scoped = copy.copy(self)
+        scoped.scope = tuple(documents)
+        return scoped
 
     # -- loading ---------------------------------------------------------------------------
 
@@ -143,7 +156,18 @@ class Engine:
             given = self.corpus if self.corpus != self.settings.corpus else None
             raise NotIndexedError(f"nothing is indexed yet in corpus {self.corpus}: run "
                                   f"`{self.store.build_command(given)}`")
-        return loaded
+        return self._narrowed(loaded) if self.scope else loaded
+
+    def _narrowed(self, loaded: LoadedVersion) -> LoadedVersion:
+        """The live version cut down to the scope's documents, loaded once for each content and scope."""
+        def build() -> LoadedVersion:
+            found = narrowed(loaded, self.scope, self.store)
+            if found is None:
+                raise EngineError(f"none of the documents questions here are limited to ({', '.join(self.scope)}) "
+                                  "is in the content any more: a moderator can change the scope")
+            return found
+        key = (self.store.name, self._live.content, self._settings_key, self.scope)
+        return LOADED.get(key, build, self.settings.loaded_budget_mb, self.settings.loaded_idle_seconds)
 
     # -- questions ---------------------------------------------------------------------------
 

@@ -27,7 +27,9 @@ async def reindex(interaction: discord.Interaction) -> None:
 @app_commands.check(answers_here)
 async def status(interaction: discord.Interaction) -> None:
     handlers = interaction.client.handlers  # type: ignore[attr-defined]
-    await respond(interaction, handlers.status(latency=interaction.client.latency, guild_id=interaction.guild_id))
+    names = {str(c.id): f"#{c.name}" for c in interaction.guild.channels} if interaction.guild else None
+    await respond(interaction, handlers.status(latency=interaction.client.latency, guild_id=interaction.guild_id,
+                                               channel_names=names))
 
 
 @app_commands.command(name="help", description="What Verbatim can do, and how to ask.")

@@ -10,6 +10,7 @@ from discord import app_commands
 from .. import buttons, rendering
 from ..errors import reply_or_error
 from ..replies import Reply
+from ..scoping import scope_channel
 from .common import answers_here, respond
 
 log = logging.getLogger(__name__)
@@ -31,8 +32,9 @@ async def ask_cooldown(interaction: discord.Interaction) -> bool:
 @app_commands.check(answers_here)  # first (checks run bottom-up): a refused DM spends no cooldown
 async def ask(interaction: discord.Interaction, question: str, private: bool = False) -> None:
     handlers = interaction.client.handlers  # type: ignore[attr-defined]
-    await respond(interaction, handlers.ask(question, guild_id=interaction.guild_id, remember=not private),
-                  ephemeral=private)
+    channel = scope_channel(interaction.channel, interaction.guild_id)
+    await respond(interaction, handlers.ask(question, guild_id=interaction.guild_id, channel=channel,
+                                            remember=not private), ephemeral=private)
 
 
 COMMANDS = [ask]
@@ -71,7 +73,8 @@ async def on_message(client, message: discord.Message) -> None:
                      delete_after=max(retry, 3.0))
         return
     guild_id = message.guild.id if message.guild else None
-    reply = await reply_or_error(client.handlers.ask(question, guild_id=guild_id, remember=True),
+    reply = await reply_or_error(client.handlers.ask(question, guild_id=guild_id, remember=True,
+                                                     channel=scope_channel(message.channel, guild_id)),
                                  f"question from message {message.id}")
     await _reply(message, reply)
 
@@ -83,7 +86,8 @@ async def _follow_up(client, message: discord.Message, mentioned: bool) -> bool:
     if not question or not (mentioned or client.settings.thread_every_message):
         return False
     reply = await reply_or_error(
-        client.handlers.follow_up(question, thread_id=message.channel.id, guild_id=message.guild.id),
+        client.handlers.follow_up(question, thread_id=message.channel.id, guild_id=message.guild.id,
+                                  channel=scope_channel(message.channel, message.guild.id)),
         f"follow-up from message {message.id}")
     if reply is None:
         return False

@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass
 from functools import cached_property, lru_cache
 
 from index.answering import questions
+from index.answering.links import deep_link
 from index.answering import rules as answers
 from index.answering.reader import (
     SHIPPED,
@@ -53,6 +54,7 @@ class PassageHit:
     answer_start: int | None = None
     answer_end: int | None = None
     page: int | None = None  # for documents with pages (PDF): where the passage starts
+    link: str | None = None  # for pages added by URL: the page opened at the passage (answering/links.py)
 
 
 @dataclass
@@ -243,8 +245,9 @@ class LoadedVersion:
     def _hit(self, index: int, score: float, span: Span | None) -> PassageHit:
         p = self.passages[index]
         doc = self.snapshot.document(p.document)
+        page = doc.page_of(p.start) if doc else None
         hit = PassageHit(p.text, doc.label if doc else p.document, p.section, p.paragraph, round(score, 4),
-                         page=doc.page_of(p.start) if doc else None)
+                         page=page, link=deep_link(doc.source, p.text, page) if doc else None)
         if span is not None and span.passage == index:
             hit.answer_start, hit.answer_end = span.start, span.end
         return hit

@@ -5,6 +5,7 @@ import json
 import sys
 
 from index.answering import wording
+from index.content.scopes import resolve, split_names
 from index.engine import AskResult
 from index.errors import EngineError, QuestionError
 
@@ -18,6 +19,7 @@ def register(commands) -> None:
     ask.add_argument("-k", type=int, default=None, metavar="N", help="passages to return")
     ask.add_argument("--batch", action="store_true",
                      help="read one question a line on stdin, write one JSON object a line")
+    ask.add_argument("--documents", metavar="A,B", help="answer from these documents only, as a channel's scope does")
     add_index_options(ask)
     ask.set_defaults(run=run_ask)
 
@@ -28,6 +30,8 @@ def run_ask(args) -> int:
     engine = open_engine(args)
     if args.k is not None and not 1 <= args.k <= 50:
         raise EngineError("-k takes a number from 1 to 50")
+    if args.documents is not None:
+        engine = engine.within(resolve(split_names(args.documents), [d.name for d in engine.documents()]))
     if args.batch:
         return _batch(engine, args.k)
     if args.question is None:
@@ -68,4 +72,6 @@ def render_text(result: AskResult) -> str:
         page = f"page {hit.page}" if hit.page else None
         where = ", ".join(x for x in (hit.document, page, hit.section, f"paragraph {hit.paragraph}") if x)
         lines.append(f"  \"{hit.text}\"\n    ({where}; score {hit.score:.2f})")
+        if hit.link:
+            lines.append(f"    {hit.link}")
     return "\n".join(lines)

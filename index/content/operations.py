@@ -39,6 +39,7 @@ from index.content.reports import (
     version_entries,
     version_ranges,
 )
+from index.content.scopes import ChannelScopes
 from index.content.validation import (
     as_utf8,
     check_corpus,
@@ -63,7 +64,7 @@ Fetcher = Callable[..., Fetched]
 
 # -- the operations ------------------------------------------------------------------------------
 
-class ContentManager(VersionBuilding):
+class ContentManager(VersionBuilding, ChannelScopes):
     """Content operations on the corpora of one store. Every change method takes the corpus,
     the actor (who asked: "discord:<user id> (<name>)", "cli:<user>") and the change's own
     arguments, and returns a ChangeReport or raises (ContentError, ReadError, FetchError)."""

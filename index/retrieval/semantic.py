@@ -62,6 +62,10 @@ class Meaning:
     def similarity(self, text: str, passage: int) -> float:
         return float(self.vectors[passage] @ self.question(text))
 
+    def rows(self, passages) -> np.ndarray:
+        """These passages' vectors, for a Meaning over them alone (a channel's scope)."""
+        return self.vectors[np.asarray(passages, dtype=np.int64)]
+
 
 class GraphMeaning(Meaning):
     """A large version's vectors in a faiss HNSW graph (index/store/vectors.py): the passages
@@ -82,13 +86,16 @@ class GraphMeaning(Meaning):
     def of(self, text: str, passages: np.ndarray) -> np.ndarray:
         if not len(passages):
             return np.zeros(0, dtype=np.float32)
-        return self.graph.reconstruct_batch(np.asarray(passages, dtype=np.int64)) @ self.question(text)
+        return self.rows(passages) @ self.question(text)
 
     def similarities(self, text: str) -> np.ndarray:
         return self.of(text, np.arange(len(self)))  # for small versions only: a graph is meant to be searched
 
     def similarity(self, text: str, passage: int) -> float:
         return float(self.of(text, np.array([passage]))[0])
+
+    def rows(self, passages) -> np.ndarray:
+        return self.graph.reconstruct_batch(np.asarray(passages, dtype=np.int64))
 
 
 def meaning_of(vectors, embed: Callable[[list[str]], np.ndarray], weight: float) -> Meaning:

@@ -108,9 +108,14 @@ class StoredPassages(_Kept):
 
     def of_document(self, name: str) -> list[Passage]:
         """The document's passages, in order (a build writes each document's passages together)."""
+        positions = self.positions_of(name)
+        return self[positions.start:positions.stop]
+
+    def positions_of(self, name: str) -> range:
+        """Where the document's passages are in the version (empty when it has none)."""
         first, last = self._rows.one("SELECT MIN(position), MAX(position) FROM passages "
                                      "WHERE version_id = ? AND document = ?", name)
-        return [] if first is None else self[first:last + 1]
+        return range(0) if first is None else range(first, last + 1)
 
 
 class StoredDocuments(_Kept):

@@ -15,7 +15,7 @@ from index.store.sqlite import SQLiteStore
 # cooldowns are not worth moving.
 TABLES = ("texts", "originals", "versions", "documents", "passages", "live", "sources", "excluded", "audit",
           "vectors", "word_frequencies", "answers", "threads", "votes", "term_indexes", "term_parts", "postings",
-          "words", "vector_sets", "vector_parts", "vector_graphs")
+          "words", "vector_sets", "vector_parts", "vector_graphs", "scopes")
 IDENTITIES = ("versions", "audit", "answers")  # their ids go on from the highest copied
 BATCH = 2_000
 

@@ -10,10 +10,11 @@ from pathlib import Path
 from index.errors import StoreError
 from index.ingest.reading import SUFFIXES
 
-SCHEMA_VERSION = 8  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies; 5: answers, votes, threads;
+SCHEMA_VERSION = 9  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies; 5: answers, votes, threads;
 # 6: term_indexes, term_parts, postings, words (the inverted index, index/store/postings.py);
 # staged_documents, staged_passages (a version being written, index/store/staging.py); 7: cooldowns;
-# 8: vector_sets, vector_parts, vector_graphs (passage vectors written at build time, index/store/vectors.py)
+# 8: vector_sets, vector_parts, vector_graphs (passage vectors written at build time, index/store/vectors.py);
+# 9: scopes (the documents a channel answers from, index/store/scopes.py)
 # (tables added; older files upgrade in place)
 
 SCHEMA = """
@@ -152,6 +153,14 @@ CREATE TABLE IF NOT EXISTS words (
     key TEXT NOT NULL, word TEXT NOT NULL, count INTEGER NOT NULL, PRIMARY KEY (key, word)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS cooldowns (key TEXT PRIMARY KEY, until REAL NOT NULL);
+CREATE TABLE IF NOT EXISTS scopes (
+    corpus TEXT NOT NULL,
+    channel TEXT NOT NULL,
+    documents TEXT NOT NULL,
+    set_by TEXT NOT NULL,
+    set_at REAL NOT NULL,
+    PRIMARY KEY (corpus, channel)
+);
 CREATE TABLE IF NOT EXISTS excluded (
     version_id INTEGER NOT NULL REFERENCES versions(id),
     name TEXT NOT NULL,

@@ -72,8 +72,9 @@ def test_json_shape_is_stable(article_engine):
     assert set(data) == {"question", "kind", "answer", "refused", "passages"}
     assert len(data["passages"]) <= 2
     assert set(data["passages"][0]) == {"text", "document", "section", "paragraph", "score",
-                                        "answer_start", "answer_end", "page"}
+                                        "answer_start", "answer_end", "page", "link"}
     assert data["passages"][0]["page"] is None  # a text file has no pages
+    assert data["passages"][0]["link"] is None  # nor a link: it was not added by URL
     assert data["passages"][0]["document"] == "Putin calls for anti-terror coalition after Paris attacks"
     scores = [p["score"] for p in data["passages"]]
     assert scores == sorted(scores, reverse=True) or data["passages"][0]["answer_start"] is not None
