@@ -72,6 +72,7 @@ class StandIn:
         self.guild_id = snowflake()
         self.other_guild_id = snowflake()  # a second server the bot is in
         self.channel_id = snowflake()
+        self.other_channel_id = snowflake()  # a second text channel of the first server
         self.moderator_role_id = snowflake()
         self.requests: list[Request] = []
         self.gateway_log: list[dict] = []  # what the client sent on the gateway
@@ -330,7 +331,10 @@ class StandIn:
         return {"id": str(guild_id), "name": f"Test server {guild_id % 1000}", "owner_id": self.owner["id"],
                 "icon": None, "roles": [everyone, moderators], "emojis": [], "stickers": [], "features": [],
                 "channels": [{"id": str(channel_id), "type": 0, "name": "general", "position": 0,
-                              "permission_overwrites": [], "guild_id": str(guild_id)}],
+                              "permission_overwrites": [], "guild_id": str(guild_id)},
+                             *([{"id": str(self.other_channel_id), "type": 0, "name": "news", "position": 1,
+                                 "permission_overwrites": [], "guild_id": str(guild_id)}]
+                               if guild_id == self.guild_id else [])],
                 "threads": [], "members": [{"user": self.bot_user, "roles": [], "joined_at": iso_now(),
                                             "deaf": False, "mute": False, "flags": 0}],
                 "member_count": 2, "large": False, "unavailable": False, "voice_states": [], "presences": [],
@@ -362,19 +366,31 @@ class StandIn:
                 "permissions": str(permissions), "joined_at": iso_now(), "deaf": False, "mute": False,
                 "flags": 0, "pending": False}
 
+    def channel(self, channel_id: int | None = None) -> dict:
+        """A channel option's payload (as Discord resolves it) for one of the first server's channels."""
+        channel_id = channel_id or self.channel_id
+        name = "general" if channel_id == self.channel_id else "news"
+        return {"id": str(channel_id), "type": 0, "name": name, "permissions": str(SEND_MESSAGES),
+                "guild_id": str(self.guild_id)}
+
     async def interaction(self, name: str, options: dict | None = None, *, user_id: int = 1001,
                           permissions: int = SEND_MESSAGES, roles=(), kind: int = 2,
-                          focused: str | None = None, guild_id: int | None = None, dm: bool = False) -> dict:
+                          focused: str | None = None, guild_id: int | None = None, dm: bool = False,
+                          channel_id: int | None = None) -> dict:
         """Send INTERACTION_CREATE for a slash command (kind 2) or an autocomplete (kind 4).
 
         `name` may be "group sub" (e.g. "content add"); an option whose value is an attachment()
-        payload is sent as an attachment, as Discord does (its id, and the payload under resolved).
-        `dm` sends it from a direct message; `guild_id` from another server."""
+        payload is sent as an attachment, as Discord does (its id, and the payload under resolved),
+        and one whose value is a channel() payload as a channel. `dm` sends it from a direct
+        message; `guild_id` from another server; `channel_id` from another channel of the first."""
         opts, resolved = [], {}
         for key, value in (options or {}).items():
             if isinstance(value, dict) and "filename" in value:
                 opt = {"name": key, "type": 11, "value": value["id"]}
-                resolved[value["id"]] = value
+                resolved.setdefault("attachments", {})[value["id"]] = value
+            elif isinstance(value, dict) and "permissions" in value:
+                opt = {"name": key, "type": 7, "value": value["id"]}
+                resolved.setdefault("channels", {})[value["id"]] = value
             else:
                 kind_of = 5 if isinstance(value, bool) else 4 if isinstance(value, int) else 3
                 opt = {"name": key, "type": kind_of, "value": value}
@@ -386,7 +402,7 @@ class StandIn:
             opts = [{"name": sub, "type": 1, "options": opts}]
         data = {"id": str(snowflake()), "name": group, "type": 1, "options": opts}
         if resolved:
-            data["resolved"] = {"attachments": resolved}
+            data["resolved"] = resolved
         iid = snowflake()
         guild_id = guild_id or self.guild_id
         payload = {
@@ -399,7 +415,7 @@ class StandIn:
                            user=user(user_id, f"user{user_id % 1000}"), context=1,
                            authorizing_integration_owners={"1": str(user_id)})
         else:
-            channel_id = self.channel_id if guild_id == self.guild_id else guild_id + 1
+            channel_id = channel_id or (self.channel_id if guild_id == self.guild_id else guild_id + 1)
             payload.update(guild_id=str(guild_id), channel_id=str(channel_id), channel={"id": str(channel_id), "type": 0},
                            member=self.member(user_id, permissions, roles), guild_locale="en-US", context=0,
                            authorizing_integration_owners={"0": str(guild_id)})
@@ -410,14 +426,15 @@ class StandIn:
     async def click(self, custom_id: str, message: dict, *, user_id: int = 1001,
                     permissions: int = SEND_MESSAGES) -> dict:
         """Send INTERACTION_CREATE for a button (kind 3) pressed on `message`, a message the bot
-        sent (as the stand-in answered it: with its components)."""
+        sent (as the stand-in answered it: with its components), in the message's channel."""
         iid = snowflake()
+        channel_id = message.get("channel_id") or str(self.channel_id)
         payload = {
             "id": str(iid), "application_id": str(self.app_id), "type": 3, "token": f"tok{iid}", "version": 1,
             "attachment_size_limit": 8 * 1024 * 1024, "app_permissions": str(SEND_MESSAGES), "locale": "en-US",
             "entitlements": [], "data": {"custom_id": custom_id, "component_type": 2}, "message": message,
-            "guild_id": str(self.guild_id), "channel_id": str(self.channel_id),
-            "channel": {"id": str(self.channel_id), "type": 0}, "member": self.member(user_id, permissions),
+            "guild_id": str(self.guild_id), "channel_id": channel_id,
+            "channel": {"id": channel_id, "type": 0}, "member": self.member(user_id, permissions),
             "guild_locale": "en-US", "context": 0, "authorizing_integration_owners": {"0": str(self.guild_id)},
         }
         self.sent_at[str(iid)] = time.perf_counter()

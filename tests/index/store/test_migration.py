@@ -34,6 +34,7 @@ def test_a_migrated_store_answers_and_remembers_the_same(tmp_path, postgres_url)
     sqlite.content.add_files("default", "mod", [extra])
     answer_id = sqlite.remember(sqlite.ask(QUESTIONS[0]))
     sqlite.vote(answer_id, "member-1", "wrong")
+    sqlite.content.scope("default", "mod", "42", "ferry.txt")
 
     result = migrate("--index", str(settings.index_path), "--to", postgres_url)
     assert result.returncode == 0, result.stderr
@@ -46,6 +47,7 @@ def test_a_migrated_store_answers_and_remembers_the_same(tmp_path, postgres_url)
     assert [v.number for v in store.history()] == [2, 1]
     assert store.audit_log() == SQLiteStore(settings.index_path).audit_log()
     assert answers.remembered(store, answer_id).wrong == 1
+    assert postgres.content.scope_of("default", "42") == ("ferry.txt",)  # channel scopes too
     assert store.original(store.load().source("ferry.txt").original) == extra.read_bytes()
     # It goes on from there: the next version and the next answer take new numbers.
     postgres.content.remove("default", "mod", "ferry.txt")
