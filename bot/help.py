@@ -16,6 +16,8 @@ COMMANDS = [
     ("/content list | remove | history | rollback", "/content list | remove NAME | history | rollback N",
      "moderators: the documents and their versions"),
     ("/content feedback", "/content feedback", "moderators: the answers members marked wrong"),
+    ("/content scope channel documents | unscope channel", "/content scope NAME[, NAME...] | unscope",
+     "moderators: answer a channel's questions (its threads' too) from some documents only, or from all again"),
     ("/help", "/help", "this text"),
     (None, "/quit", "leave (or Ctrl-D)"),
 ]

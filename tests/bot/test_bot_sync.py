@@ -32,7 +32,9 @@ async def test_sync_sends_the_command_schema(standin, start_bot):
     content = commands["content"]
     assert int(content["default_member_permissions"]) == 1 << 5
     subcommands = {o["name"]: o for o in content["options"]}
-    assert set(subcommands) == {"add", "list", "remove", "history", "feedback", "rollback"}
+    assert set(subcommands) == {"add", "list", "remove", "history", "feedback", "rollback", "scope", "unscope"}
+    scope = {o["name"]: o for o in subcommands["scope"]["options"]}
+    assert scope["channel"]["type"] == 7 and scope["documents"]["autocomplete"] is True  # 7: a channel
     add = {o["name"]: o for o in subcommands["add"]["options"]}
     assert add["attachment"]["type"] == 11 and add["url"]["type"] == 3  # 11: an attachment
     assert [o["autocomplete"] for o in subcommands["remove"]["options"]] == [True]
