@@ -9,7 +9,7 @@ import pytest
 from index.answering import wording
 from index.engine import Engine
 from index.settings import IndexSettings
-from tests.index.content.test_scopes import ABOUT_NORTH, ABOUT_SOUTH, NORTH, SOUTH
+from tests.index.content.test_scopes import ABOUT_NORTH, ABOUT_SOUTH, capes_in
 
 from .standin import MANAGE_GUILD, Request
 from .test_bot_cli import env_for, run_bot
@@ -21,11 +21,7 @@ from .test_bot_rendering import unescape
 @pytest.fixture
 def capes(tmp_path) -> IndexSettings:
     """An index whose default content, and so each server's copy of it, is two documents."""
-    folder = tmp_path / "capes"
-    folder.mkdir()
-    (folder / "north.txt").write_text(NORTH)
-    (folder / "south.txt").write_text(SOUTH)
-    settings = IndexSettings(_env_file=None, content=[folder], index_path=tmp_path / "capes.sqlite3")
+    settings = IndexSettings(_env_file=None, content=[capes_in(tmp_path)], index_path=tmp_path / "capes.sqlite3")
     Engine.from_settings(settings).build(author="tests")
     return settings
 

@@ -7,6 +7,7 @@ import json
 import os
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -25,13 +26,18 @@ ABOUT_SOUTH = "How many storks did Tomas Reyes count?"
 CHANNEL = "1234"
 
 
-@pytest.fixture
-def capes(tmp_path):
-    folder = tmp_path / "capes"
+def capes_in(parent: Path) -> Path:
+    """The made-up content: two documents that answer the same kind of question differently."""
+    folder = parent / "capes"
     folder.mkdir()
-    (folder / "north.txt").write_text(NORTH)
-    (folder / "south.txt").write_text(SOUTH)
+    for name, text in (("north.txt", NORTH), ("south.txt", SOUTH)):
+        (folder / name).write_text(text)
     return folder
+
+
+@pytest.fixture
+def capes(tmp_path) -> Path:
+    return capes_in(tmp_path)
 
 
 @pytest.fixture
