@@ -163,8 +163,8 @@ class Engine:
         def build() -> LoadedVersion:
             found = narrowed(loaded, self.scope, self.store)
             if found is None:
-                raise EngineError(f"none of the documents questions here are limited to ({', '.join(self.scope)}) "
-                                  "is in the content any more: a moderator can change the scope")
+                raise EngineError(f"the documents questions here are answered from ({', '.join(self.scope)}) "
+                                  "are no longer in the content: a moderator can change the scope")
             return found
         key = (self.store.name, self._live.content, self._settings_key, self.scope)
         return LOADED.get(key, build, self.settings.loaded_budget_mb, self.settings.loaded_idle_seconds)

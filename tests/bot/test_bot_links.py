@@ -10,6 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from bot import rendering
+from bot.console import run_line
 from bot.handlers import Handlers
 from bot.replies import Quote, Reply
 from index.answering.links import deep_link
@@ -113,3 +114,19 @@ async def test_an_answer_from_a_page_added_on_discord_links_to_it(standin, start
     rowing_description = await answered(standin, "How many members has the rowing club?")
     assert rowing_description.startswith("**86**") and "*Rowing club, paragraph 1*" in rowing_description
     assert "](" not in rowing_description.split("\n\n")[1]  # the upload's own citation has no link
+
+
+async def test_the_console_shows_the_link(tmp_path, index_settings):
+    handlers = Handlers(index_settings.model_copy(update={"allow_urls": True, "index_path": tmp_path / "i.sqlite3"}))
+    handlers.engine.build()
+    handlers.content.fetcher = partial(fetch, allow_loopback=True)
+    server = Server()
+    server.routes["/news/harbour.html"] = (200, HTML, PAGE.encode())
+    try:
+        added = await run_line(handlers, f"/content add {server.url}/news/harbour.html")
+        assert added.title.startswith("Added 127.0.0.1-harbour.html")
+    finally:
+        server.close()
+    said = rendering.text(await run_line(handlers, "How long was the harbour of Port Elwyn closed?"))
+    assert f"\n      {server.url}/news/harbour.html#:~:text=The%20harbour%20of%20Port," in said
+

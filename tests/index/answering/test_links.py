@@ -2,6 +2,7 @@
 the page (served on 127.0.0.1 through the test fetcher); an uploaded file's passages have none."""
 from __future__ import annotations
 
+import json
 import re
 from functools import partial
 from html.parser import HTMLParser
@@ -14,6 +15,7 @@ from index.engine import Engine
 from index.ingest.fetching import fetch
 from index.settings import IndexSettings
 from index.store.sqlite import SQLiteStore
+from tests.index.cli.test_cli import run
 from tests.index.conftest import CONTENT
 from tests.index.ingest.test_fetching import HTML, Server
 
@@ -87,6 +89,16 @@ def test_a_page_added_by_url_is_cited_at_the_passage(engine, server):
                  if p.text.startswith("Ferries"))
     assert terms_of(short.link) == ["Ferries to the islands run again from Tuesday"]  # short: whole
     assert "%2D" in engine.ask("What did the north-west breakwater cost?").passages[0].link  # '-' encoded
+
+
+def test_the_command_line_shows_the_link(engine, server):
+    question = "How long was the harbour of Port Elwyn closed?"
+    wanted = engine.ask(question).passages[0].link
+    done = run("ask", "--json", question, index=engine.settings.index_path)
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["passages"][0]["link"] == wanted
+    done = run("ask", question, index=engine.settings.index_path)
+    assert done.returncode == 0 and f"\n    {wanted}\n" in done.stdout + "\n"
 
 
 def test_other_documents_keep_their_citation(engine):
