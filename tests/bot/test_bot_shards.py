@@ -30,7 +30,8 @@ async def sharded():
 async def final_response(sharded, interaction, timeout: float):
     """The answer to an interaction: its response, or when the bot deferred it (work past a second,
     as under load) the follow-up that came after."""
-    [first] = await sharded.wait_response(interaction, timeout=timeout)
+    # A slow machine may have both the deferral and its follow-up by the time this looks.
+    first = (await sharded.wait_response(interaction, timeout=timeout))[0]
     if (first.body or {}).get("type") != 5:
         return first
     return (await sharded.wait_response(interaction, count=2, timeout=timeout))[-1]
