@@ -146,7 +146,7 @@ async def run_line(handlers: Handlers, line: str) -> Reply | None:
             except ValueError:
                 raise UserError("sentences takes a number from 1 to 10") from None
         return await handlers.summary(sentences=sentences, section=options.get("section"),
-                                      topic=options.get("topic"))
+                                      topic=options.get("topic"), channel=CONSOLE_CHANNEL)
     if command == "/reindex":
         return await handlers.reindex(actor=console_actor(), on_status=StatusLines())
     if command == "/content":

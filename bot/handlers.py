@@ -163,15 +163,17 @@ class Handlers(ScopeHandlers):
                      "marked first. `python -m index feedback --export` writes them all as JSONL.", facts=facts)
 
     async def summary(self, *, sentences: int | None = None, section: str | None = None,
-                      topic: str | None = None, guild_id: int | None = None) -> Reply:
+                      topic: str | None = None, guild_id: int | None = None, channel: str | None = None) -> Reply:
+        """The content's best sentences; in a scoped channel, its scope's documents' only."""
         low, high = SUMMARY_SENTENCES
         if sentences is not None and not low <= sentences <= high:
             raise UserError(f"sentences takes a number from {low} to {high}")
         section = section.strip() or None if section else None
         topic = topic.strip() or None if topic else None
-        engine = await self.engine_for(guild_id)
+        whole = await self.engine_for(guild_id)
 
         def work():
+            engine = self.scoped(whole, channel)
             summary = engine.summary(sentences=sentences or 3, chars=SUMMARY_CHARS, section=section,
                                      topic=topic)
             labels = {d.name: d.label for d in engine.documents()}
@@ -197,9 +199,9 @@ class Handlers(ScopeHandlers):
             previous = s
         return Reply("summary", title=title, quotes=quotes, footer=footer)
 
-    async def sections(self, guild_id: int | None = None) -> list[str]:
+    async def sections(self, guild_id: int | None = None, channel: str | None = None) -> list[str]:
         engine = await self.engine_for(guild_id)
-        return await asyncio.to_thread(engine.sections)
+        return await asyncio.to_thread(lambda: self.scoped(engine, channel).sections())
 
     def _explained(self, guild_id: int | None, work, *args):
         """work(*args); a server whose corpus started empty is told how to fill it."""

@@ -188,11 +188,18 @@ class Engine:
                      len(snap.documents), len(snap.passages), len(snap.passages.sections()))
 
     def sections(self) -> list[str]:
-        """The headings of the content, in order, each once."""
+        """The headings of the content (of the scope's documents, within one), in order, each once."""
         loaded = self.current()
         if loaded is None:
             return []
-        return list(dict.fromkeys(section for _, section in loaded.passages.sections()))
+        pairs = loaded.passages.sections()
+        if self.scope:
+            try:
+                kept = {d.name for d in self._narrowed(loaded).snapshot.documents}
+            except EngineError:  # the scope's documents are gone: a question there says so
+                return []
+            pairs = [(document, section) for document, section in pairs if document in kept]
+        return list(dict.fromkeys(section for _, section in pairs))
 
     def summary(self, sentences: int | None = 3, chars: int | None = None, document: str | None = None,
                 section: str | None = None, topic: str | None = None) -> summaries.Summary:

@@ -5,6 +5,7 @@ import discord
 from discord import app_commands
 
 from ..handlers import SUMMARY_SENTENCES
+from ..scoping import scope_channel
 from .common import answers_here, respond
 
 LOW, HIGH = SUMMARY_SENTENCES
@@ -18,14 +19,16 @@ async def summary(interaction: discord.Interaction, sentences: app_commands.Rang
                   section: str | None = None, topic: str | None = None) -> None:
     handlers = interaction.client.handlers  # type: ignore[attr-defined]
     await respond(interaction, handlers.summary(sentences=sentences, section=section, topic=topic,
-                                                guild_id=interaction.guild_id))
+                                                guild_id=interaction.guild_id,
+                                                channel=scope_channel(interaction.channel, interaction.guild_id)))
 
 
 @summary.autocomplete("section")
 async def section_choices(interaction: discord.Interaction, current: str) -> list[app_commands.Choice[str]]:
     handlers = interaction.client.handlers  # type: ignore[attr-defined]
     wanted = current.casefold().strip()
-    names = [n for n in await handlers.sections(interaction.guild_id) if wanted in n.casefold()]
+    names = [n for n in await handlers.sections(
+        interaction.guild_id, scope_channel(interaction.channel, interaction.guild_id)) if wanted in n.casefold()]
     return [app_commands.Choice(name=n[:100], value=n[:100]) for n in names[:25]]
 
 

@@ -9,7 +9,7 @@ import pytest
 from index.answering import wording
 from index.engine import Engine
 from index.settings import IndexSettings
-from tests.index.content.test_scopes import ABOUT_NORTH, ABOUT_SOUTH, capes_in
+from tests.index.content.test_scopes import ABOUT_NORTH, ABOUT_SOUTH, NORTH, SOUTH, capes_in
 
 from .standin import MANAGE_GUILD, Request
 from .test_bot_cli import env_for, run_bot
@@ -142,3 +142,32 @@ def test_the_console_keeps_its_scope_across_processes(capes, tmp_path):
     assert "Channel scopes: the console: south.txt" in status
     assert "now answered from every document" in unscoped and again.startswith("Answer: 4,312")
     assert "Traceback" not in first.stderr + second.stderr
+
+
+async def test_summary_and_its_sections_follow_the_channel(standin, start_bot, tmp_path):
+    folder = tmp_path / "headed"
+    folder.mkdir()
+    (folder / "north.md").write_text("# North Cape\n\n## Storks of the north\n\n" + NORTH.split("\n\n", 1)[1])
+    (folder / "south.md").write_text("# South Cape\n\n## Storks of the south\n\n" + SOUTH.split("\n\n", 1)[1])
+    settings = IndexSettings(_env_file=None, content=[folder], index_path=tmp_path / "headed.sqlite3")
+    Engine.from_settings(settings).build(author="tests")
+    await start_bot(index=settings)
+    await moderator(standin, "content scope", {"channel": standin.channel(), "documents": "south.md"})
+
+    async def summary_here(**where) -> str:
+        [response] = await standin.wait_response(await standin.interaction("summary", {"sentences": 4}, **where))
+        return unescape(response.payload["embeds"][0]["description"])
+
+    scoped = await summary_here()
+    assert "Tomas Reyes" in scoped and "Amina Oyelaran" not in scoped and "north.md" not in scoped
+    everywhere = await summary_here(channel_id=standin.other_channel_id)
+    assert "Tomas Reyes" in everywhere and "Amina Oyelaran" in everywhere
+
+    async def sections_offered(**where) -> list[str]:
+        complete = await standin.interaction("summary", {"section": ""}, kind=4, focused="section", **where)
+        [choices] = await standin.wait_response(complete)
+        return [c["value"] for c in choices.body["data"]["choices"]]
+
+    assert await sections_offered() == ["Storks of the south"]
+    assert sorted(await sections_offered(channel_id=standin.other_channel_id)) == ["Storks of the north",
+                                                                                   "Storks of the south"]
