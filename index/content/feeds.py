@@ -27,7 +27,7 @@ from pathlib import PurePosixPath
 
 from index.content.building import original_hash
 from index.content.validation import check_filename
-from index.errors import ContentError
+from index.errors import ContentError, EngineError
 from index.ingest.documents import Document, ReadError
 from index.ingest.feeds import Entry, Feed, parse_feed
 from index.ingest.fetching import Fetched
@@ -124,9 +124,7 @@ class FeedFollowing:
         try:
             parsed = self._read_feed(feed.url)
         except ReadError as exc:
-            retry = self.settings.feed_retry_minutes * 60, self.settings.feed_retry_max_minutes * 60
-            next_poll = kept.record_failure(self.store, feed.corpus, feed.url, str(exc), now, *retry)
-            return FeedPoll(feed.corpus, feed.url, (), str(exc), True, next_poll)
+            return self._failed(feed, str(exc), now)
         seen = kept.seen_links(self.store, feed.corpus, feed.url, [e.link for e in parsed.entries])
         pages, errors = [], []
         for entry in [e for e in parsed.entries if e.link not in seen][:ENTRIES_PER_POLL]:
@@ -134,13 +132,21 @@ class FeedFollowing:
                 pages.append((entry, *self._read_entry(entry)))
             except (ReadError, ContentError) as exc:
                 errors.append(str(exc))
-        added = self._add_entries(feed.corpus, feed.url, pages) if pages else ()
+        try:
+            added = self._add_entries(feed.corpus, feed.url, pages) if pages else ()
+        except (EngineError, ReadError) as exc:  # the change was refused: this feed's poll failed, not the round
+            return self._failed(feed, f"its entries could not be added: {exc}", now)
         error = None
         if errors:
             error = (f"{len(errors)} of its entries could not be read (tried again at the next poll); "
                      f"the first: {errors[0]}")[:ERRORS_SHOWN]
         kept.record_success(self.store, feed.corpus, feed.url, parsed.title, len(added), error, now)
         return FeedPoll(feed.corpus, feed.url, added, error, False, now)
+
+    def _failed(self, feed: FollowedFeed, error: str, now: float) -> FeedPoll:
+        retry = self.settings.feed_retry_minutes * 60, self.settings.feed_retry_max_minutes * 60
+        next_poll = kept.record_failure(self.store, feed.corpus, feed.url, error, now, *retry)
+        return FeedPoll(feed.corpus, feed.url, (), error, True, next_poll)
 
     def _read_feed(self, url: str) -> Feed:
         data = self.fetcher(url, timeout=self.settings.fetch_timeout_seconds,

@@ -5,6 +5,7 @@ feed; a non-moderator is refused; with URLs off nothing is fetched and nothing p
 from __future__ import annotations
 
 import asyncio
+import threading
 
 import pytest
 
@@ -13,7 +14,7 @@ from bot.console import run_line
 from bot.errors import reply_or_error
 from bot.handlers import Handlers
 from index.settings import IndexSettings
-from tests.index.content.feed_site import ARTICLES, LOCAL_FETCH, FeedSite
+from tests.index.content.feed_site import ARTICLES, LOCAL_FETCH, RSS_TYPE, FeedSite, rss
 
 from .standin import MANAGE_GUILD, TIMEOUT, Request
 from .test_bot_commands import is_ephemeral
@@ -134,6 +135,33 @@ async def test_status_shows_a_failing_feed(standin, start_bot, harbour, site):
     assert "next try " in line and "503 Service Unavailable" in line
     listed = fields_of(await reply_to(standin, "content feeds", permissions=MANAGE_GUILD))
     assert "503" in listed[f"Port Elwyn Gazette ({url})"]
+
+
+async def test_a_slow_feed_never_holds_questions_up(standin, start_bot, harbour, site):
+    """A round stuck fetching a feed that does not answer yet: questions are answered meanwhile."""
+    patient = harbour.model_copy(update={"fetch_timeout_seconds": 120.0})
+    handlers = handlers_for(patient)
+    await start_bot(handlers=handlers, index=patient, feed_poll_minutes=POLL_MINUTES)
+    corpus = f"guild-{standin.guild_id}"
+    url = site.set_rss("/feed.xml", [])  # nothing in it yet: the rounds so far add nothing
+    await reply_to(standin, "content follow", {"url": url}, permissions=MANAGE_GUILD)
+    asked, release, answered = threading.Event(), threading.Event(), threading.Event()
+
+    def slow(out):
+        asked.set()
+        release.wait(TIMEOUT)
+        out.write(rss("Port Elwyn Gazette", [site.url + LIGHTHOUSE]))
+        answered.set()
+    site.set("/feed.xml", 200, RSS_TYPE, slow)
+    try:
+        await until(asked.is_set, "a round to fetch the slow feed")
+        answer = await reply_to(standin, "ask", {"question": "When does the harbour office open on Saturdays?"})
+        assert "The harbour office opens at" in answer.payload["embeds"][0]["description"]
+        assert not answered.is_set()  # answered while the round still waited for the feed
+    finally:
+        release.set()
+    await until(lambda: "127.0.0.1-lighthouse.html" in {d.name for d in handlers.content.documents(corpus)},
+                "the round to finish and add the entry")
 
 
 async def test_bad_input_and_urls_off_are_refused(standin, start_bot, harbour, site):
