@@ -6,7 +6,9 @@ import pytest
 
 from index.ingest import feeds
 from index.ingest.feeds import FeedError, parse_feed
+from index.ingest.fetching import FetchError, fetch
 from tests.index.content.feed_site import atom, rss
+from tests.index.ingest.test_fetching import server  # noqa: F401 - the fixture
 
 
 def test_rss_and_atom_entries():
@@ -39,3 +41,20 @@ def test_bytes_naming_a_file_are_read_as_bytes(tmp_path, monkeypatch):
     monkeypatch.setattr(feeds.feedparser, "parse", lambda source, **kw: seen.append(source) or real(source, **kw))
     parse_feed(rss("G", []), "https://n.example/feed")
     assert hasattr(seen[0], "read")
+
+
+def test_the_fetcher_takes_feeds_as_they_came(server):
+    latin = '<?xml version="1.0" encoding="iso-8859-1"?><rss version="2.0"><channel><title>Caf\xe9</title></channel></rss>'
+    server.routes["/latin.xml"] = (200, {"Content-Type": "application/rss+xml; charset=iso-8859-1"}, latin.encode("latin-1"))
+    fetched = fetch(server.url + "/latin.xml", allow_loopback=True, feed=True)
+    assert fetched.data == latin.encode("latin-1") and fetched.kind == "feed"  # the XML says its encoding
+    assert parse_feed(fetched.data, fetched.url).title == "Caf\xe9"
+    server.routes["/atom"] = (200, {"Content-Type": "application/atom+xml"}, atom("A", []))
+    assert fetch(server.url + "/atom", allow_loopback=True, feed=True).kind == "feed"
+    with pytest.raises(FetchError, match="not a web page or text"):  # a page is not taken for a feed, nor this
+        fetch(server.url + "/atom", allow_loopback=True)
+    server.routes["/pic"] = (200, {"Content-Type": "image/png"}, b"\x89PNG")
+    with pytest.raises(FetchError, match="not an RSS or Atom feed"):
+        fetch(server.url + "/pic", allow_loopback=True, feed=True)
+    with pytest.raises(FetchError, match="loopback"):  # the same guard
+        fetch(server.url + "/atom", feed=True)
