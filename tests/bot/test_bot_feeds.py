@@ -5,6 +5,8 @@ feed; a non-moderator is refused; with URLs off nothing is fetched and nothing p
 from __future__ import annotations
 
 import asyncio
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -16,7 +18,8 @@ from bot.handlers import Handlers
 from index.settings import IndexSettings
 from tests.index.content.feed_site import ARTICLES, LOCAL_FETCH, RSS_TYPE, FeedSite, rss
 
-from .standin import MANAGE_GUILD, TIMEOUT, Request
+from .standin import MANAGE_GUILD, ROOT, TIMEOUT, Request
+from .test_bot_cli import env_for
 from .test_bot_commands import is_ephemeral
 from .test_bot_rendering import unescape
 
@@ -209,3 +212,22 @@ async def test_the_console_follows_polls_lists_and_unfollows(harbour, site):
     assert "does not follow" in await said(handlers, f"/content unfollow {url}")
     assert "/content follow URL" in await said(handlers, "/content follow")  # the usage line
     assert "/content follow URL | unfollow URL | feeds [poll]" in await said(handlers, "/help")
+
+
+def test_a_feed_followed_in_one_console_is_polled_in_the_next(harbour, site, tmp_path):
+    """Two console processes (the loopback switch of tests/index/cli/loopback.py, nothing else):
+    the feed is kept in the store, not in the process."""
+    env = env_for(harbour, VERBATIM_ALLOW_URLS="true", VERBATIM_SEMANTIC="false")
+    url = site.set_rss("/feed.xml", [LIBRARY])
+
+    def console(lines: str):
+        done = subprocess.run([sys.executable, "-m", "tests.index.cli.loopback", "--bot", "--console"], input=lines,
+                              capture_output=True, text=True, env=env, cwd=ROOT, timeout=120)
+        assert done.returncode == 0, done.stderr
+        return done.stdout
+
+    first = console(f"/content follow {url}\n/content feeds\n")
+    assert "Following Port Elwyn Gazette" in first and "0 entries added; not polled yet" in first
+    second = console("/content feeds poll\nHow many readers has the new reading room space for?\n/status\n")
+    assert "127.0.0.1-library.html" in second and "Its new reading room has space for" in second
+    assert "Feeds" in second and "1 entry added; last polled" in second
