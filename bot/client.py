@@ -14,6 +14,7 @@ from . import buttons, errors, sync
 from .commands import all_commands
 from .commands import ask as ask_commands
 from .cooldown import Cooldown
+from .feeds import FeedPoller
 from .handlers import Handlers
 from .settings import BotSettings
 
@@ -52,6 +53,9 @@ class VerbatimBot(discord.Client):
         self.index_settings = index_settings
         self.handlers = handlers or Handlers(index_settings)
         self.cooldown = Cooldown(settings.ask_cooldown_seconds, self.handlers.engine.store)  # shared by shards
+        # Followed feeds are polled in the background, only when pages may be fetched at all.
+        polling = index_settings.allow_urls and settings.feed_poll_minutes > 0
+        self.feed_poller = FeedPoller(self.handlers, settings.feed_poll_minutes) if polling else None
         self.tree = app_commands.CommandTree(self)
         self.tree.error(errors.on_app_command_error)
         for command in all_commands():
@@ -62,8 +66,15 @@ class VerbatimBot(discord.Client):
         self.add_dynamic_items(buttons.VoteButton, buttons.MoreButton, buttons.ThreadButton)  # answers' buttons work across restarts
         # The re-ranker's model loads beside the gateway's start, not in the first /ask.
         self._warming = asyncio.create_task(self.handlers.warm_up())
+        if self.feed_poller is not None:
+            self.feed_poller.start()
         if self.settings.sync_on_change:
             await sync.sync_if_changed(self)
+
+    async def close(self) -> None:
+        if self.feed_poller is not None:
+            await self.feed_poller.stop()
+        await super().close()
 
     async def on_ready(self) -> None:
         log.info("ready as %s (%s) in %d servers", self.user, self.user.id if self.user else "?", len(self.guilds))

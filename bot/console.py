@@ -70,8 +70,9 @@ class StatusLines:
 
 
 async def run_content(handlers: Handlers, rest: str) -> Reply:
-    """`/content add|list|remove|history|feedback|rollback|scope|unscope …`, as the moderator of the
-    console's corpus (the console is one channel of it: a scope set here applies to its questions)."""
+    """`/content add|list|remove|history|feedback|rollback|scope|unscope|follow|unfollow|feeds …`, as
+    the moderator of the console's corpus (the console is one channel of it: a scope set here applies
+    to its questions). The console does not poll by itself: `/content feeds poll` runs a round now."""
     try:
         words = shlex.split(rest)
     except ValueError as exc:
@@ -96,6 +97,14 @@ async def run_content(handlers: Handlers, rest: str) -> Reply:
         return await handlers.scope(guild_id=None, actor=actor, channel=CONSOLE_CHANNEL, documents=documents)
     if action == "unscope" and not args:
         return await handlers.unscope(guild_id=None, actor=actor, channel=CONSOLE_CHANNEL)
+    if action in ("follow", "unfollow") and len(args) == 1:  # "url:https://…" as Discord shows the option, or the bare URL
+        url = re.sub(r"^url:\s*", "", args[0], flags=re.I)
+        change = handlers.follow if action == "follow" else handlers.unfollow
+        return await change(guild_id=None, actor=actor, url=url)
+    if action == "feeds" and not args:
+        return await handlers.feeds()
+    if action == "feeds" and args == ["poll"]:
+        return await handlers.poll_reply()
     if action == "rollback" and len(args) == 1:
         try:
             version = int(args[0])
@@ -103,7 +112,8 @@ async def run_content(handlers: Handlers, rest: str) -> Reply:
             raise UserError("rollback takes a version number, as /content history shows it") from None
         return await handlers.rollback(guild_id=None, actor=actor, version=version, on_status=StatusLines())
     raise UserError("use /content add PATH, /content list, /content remove NAME, /content history, /content feedback, "
-                    "/content rollback N, /content scope NAME[, NAME...] or /content unscope")
+                    "/content rollback N, /content scope NAME[, NAME...], /content unscope, /content follow URL, "
+                    "/content unfollow URL, /content feeds or /content feeds poll")
 
 
 async def add_path(handlers: Handlers, path: Path, actor: str) -> Reply:

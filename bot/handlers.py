@@ -33,6 +33,7 @@ from .compose import (
     version_line,
 )
 from .replies import Fact, Quote, Reply
+from .feeds import FeedHandlers
 from .scoping import ScopeHandlers
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,7 @@ def guild_corpus(guild_id: int) -> str:
     return f"guild-{guild_id}"
 
 
-class Handlers(ScopeHandlers):
+class Handlers(ScopeHandlers, FeedHandlers):
     def __init__(self, index_settings: IndexSettings, engine: Engine | None = None):
         """engine, when given, serves the configured corpus (tests and benches share a loaded one)."""
         self.index_settings = index_settings
@@ -332,6 +333,7 @@ class Handlers(ScopeHandlers):
             Fact("Loaded", _loaded_line(engine.loaded_stats())),
             latency_fact,
             *await self.scope_facts(guild_id, channel_names),
+            *await self.feed_facts(guild_id),
         ], footer=f"content version {stats.version}")
 
 

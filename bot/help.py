@@ -18,6 +18,8 @@ COMMANDS = [
     ("/content feedback", "/content feedback", "moderators: the answers members marked wrong"),
     ("/content scope channel documents | unscope channel", "/content scope NAME[, NAME...] | unscope",
      "moderators: answer a channel's questions (its threads' too) from some documents only, or from all again"),
+    ("/content follow url | unfollow url | feeds", "/content follow URL | unfollow URL | feeds [poll]",
+     "moderators: follow an RSS or Atom feed, its new entries' pages added as they come (when URLs are allowed)"),
     ("/help", "/help", "this text"),
     (None, "/quit", "leave (or Ctrl-D)"),
 ]

@@ -57,6 +57,9 @@ class BotSettings(BaseSettings):
                                     description="gateway shards of the whole bot; empty: one process, unsharded")
     shard_ids: Ids = Field(default=[], validation_alias="DISCORD_SHARD_IDS",
                            description="the shards this process runs, e.g. 0,1 or 0-3; empty: all of them")
+    feed_poll_minutes: float = Field(default=60.0, ge=0.0, le=10_080, validation_alias="VERBATIM_FEED_POLL_MINUTES",
+                                     description="how often the bot polls the followed feeds (when "
+                                                 "VERBATIM_ALLOW_URLS is on); 0 turns polling off")
     sync_on_change: bool = Field(default=True, validation_alias="VERBATIM_SYNC_ON_CHANGE",
                                  description="at start, sync the commands if they changed since the last sync")
 

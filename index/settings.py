@@ -18,7 +18,7 @@ PREFIX = "VERBATIM_"
 # the engine's warning about unknown keys does not flag them.
 FRONT_END_KEYS = frozenset({"VERBATIM_MODERATOR_ROLE_IDS", "VERBATIM_ANSWER_CHANNEL_IDS", "VERBATIM_ANSWER_DMS",
                             "VERBATIM_ASK_COOLDOWN_SECONDS", "VERBATIM_SYNC_ON_CHANGE",
-                            "VERBATIM_THREAD_EVERY_MESSAGE"})
+                            "VERBATIM_THREAD_EVERY_MESSAGE", "VERBATIM_FEED_POLL_MINUTES"})
 
 
 class IndexSettings(BaseSettings):
@@ -60,6 +60,11 @@ class IndexSettings(BaseSettings):
                                          description="time limit for a whole fetch, redirects included")
     fetch_max_bytes: int = Field(default=2_000_000, ge=1_000, le=50_000_000,
                                  description="largest page a fetch reads")
+    feed_retry_minutes: float = Field(default=5.0, gt=0, le=10_080,
+                                      description="a feed that fails is tried again after this long, twice as "
+                                                  "long after each failure in a row")
+    feed_retry_max_minutes: float = Field(default=1440.0, gt=0, le=43_200,
+                                          description="the longest wait between tries of a failing feed")
     copy_default_content: bool = Field(default=True,
                                        description="a new server's corpus starts as a copy of the default content")
     bigram_weight: float = Field(default=0.5, ge=0.0, le=2.0,

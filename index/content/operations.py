@@ -39,6 +39,7 @@ from index.content.reports import (
     version_entries,
     version_ranges,
 )
+from index.content.feeds import FeedFollowing
 from index.content.scopes import ChannelScopes
 from index.content.validation import (
     as_utf8,
@@ -64,13 +65,14 @@ Fetcher = Callable[..., Fetched]
 
 # -- the operations ------------------------------------------------------------------------------
 
-class ContentManager(VersionBuilding, ChannelScopes):
+class ContentManager(VersionBuilding, ChannelScopes, FeedFollowing):
     """Content operations on the corpora of one store. Every change method takes the corpus,
     the actor (who asked: "discord:<user id> (<name>)", "cli:<user>") and the change's own
     arguments, and returns a ChangeReport or raises (ContentError, ReadError, FetchError)."""
 
     def __init__(self, store: Store, settings: IndexSettings | None = None, fetcher: Fetcher = fetch):
-        """`fetcher` gets pages for add_url: `fetch` itself, which refuses private addresses."""
+        """`fetcher` gets pages for add_url and feeds (content/feeds.py): `fetch` itself, which
+        refuses private addresses."""
         self.store = store
         self.settings = settings or IndexSettings()
         self.fetcher = fetcher

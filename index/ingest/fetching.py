@@ -29,7 +29,15 @@ KINDS = {"text/html": "html", "application/xhtml+xml": "html", "text/plain": "te
          "text/markdown": "markdown", "text/x-markdown": "markdown",
          "application/pdf": "pdf",
          "application/vnd.openxmlformats-officedocument.wordprocessingml.document": "docx"}
-SUFFIX_OF_KIND = {"text": ".txt", "markdown": ".md", "html": ".html", "pdf": ".pdf", "docx": ".docx"}
+SUFFIX_OF_KIND = {"text": ".txt", "markdown": ".md", "html": ".html", "pdf": ".pdf", "docx": ".docx",
+                  "feed": ".xml"}
+# A feed's content types (index/ingest/feeds.py): its bytes go to the feed parser as they came, the
+# XML saying its own encoding. Servers often label feeds as plain text or HTML; the parser tells.
+FEED_TYPES = ("application/rss+xml", "application/atom+xml", "application/rdf+xml", "application/xml",
+              "text/xml", "text/plain", "text/html")
+ACCEPT = {"pages": "text/html, text/plain, text/markdown;q=0.9",
+          "feeds": "application/rss+xml, application/atom+xml, application/xml;q=0.9, text/xml;q=0.9"}
+RAW_KINDS = ("pdf", "docx", "feed")  # read as they came, not converted to UTF-8
 
 
 class FetchError(ReadError):
@@ -100,8 +108,9 @@ class _PinnedHTTPS(http.client.HTTPSConnection):
 
 
 def fetch(url: str, timeout: float = 10.0, max_bytes: int = 2_000_000,
-          allow_loopback: bool = False) -> Fetched:
-    """The page at `url`, or FetchError. `allow_loopback` exists for tests against a local server."""
+          allow_loopback: bool = False, feed: bool = False) -> Fetched:
+    """The page at `url`, or FetchError; with `feed`, an RSS or Atom feed's bytes (FEED_TYPES).
+    `allow_loopback` exists for tests against a local server."""
     deadline = time.monotonic() + timeout
     current = url.strip()
     for _ in range(MAX_REDIRECTS + 1):
@@ -115,7 +124,8 @@ def fetch(url: str, timeout: float = 10.0, max_bytes: int = 2_000_000,
         watchdog = threading.Timer(remaining, _close, (conn,))
         watchdog.start()
         try:
-            response = _get(conn, current, target, host, port, url, timeout)
+            response = _get(conn, current, target, host, port, url, timeout,
+                            ACCEPT["feeds" if feed else "pages"])
             if response.status in (301, 302, 303, 307, 308):
                 location = response.getheader("Location")
                 if not location:
@@ -124,9 +134,9 @@ def fetch(url: str, timeout: float = 10.0, max_bytes: int = 2_000_000,
                 continue
             if response.status != 200:
                 raise FetchError(f"{current}: the server answered {response.status} {response.reason}")
-            kind = _kind(response, current)
+            kind = _kind(response, current, feed)
             data = _read_body(response, max_bytes, deadline, url, timeout)
-            if kind not in ("pdf", "docx"):  # binary files are read as they are
+            if kind not in RAW_KINDS:
                 data = _to_utf8(data, response, current)
             return Fetched(current, data, kind, name_for_url(current, kind))
         finally:
@@ -154,12 +164,12 @@ def _check_url(url: str) -> tuple[str, int, str]:
     return parts.hostname, port or (443 if parts.scheme == "https" else 80), target
 
 
-def _get(conn, current: str, target: str, host: str, port: int, url: str, timeout: float):
+def _get(conn, current: str, target: str, host: str, port: int, url: str, timeout: float, accept: str):
     default_port = 443 if isinstance(conn, _PinnedHTTPS) else 80
     try:
         conn.request("GET", target, headers={
             "Host": host if port == default_port else f"{host}:{port}",
-            "User-Agent": USER_AGENT, "Accept": "text/html, text/plain, text/markdown;q=0.9",
+            "User-Agent": USER_AGENT, "Accept": accept,
             "Accept-Encoding": "identity"})
         return conn.getresponse()
     except (OSError, http.client.HTTPException) as exc:
@@ -189,8 +199,12 @@ def _read_body(response, max_bytes: int, deadline: float, url: str, timeout: flo
             raise FetchError(f"{url}: the page is over the limit of {max_bytes:,} bytes")
 
 
-def _kind(response, url: str) -> str:
+def _kind(response, url: str, feed: bool) -> str:
     content_type = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
+    if feed:
+        if not content_type or content_type in FEED_TYPES:
+            return "feed"
+        raise FetchError(f"{url}: not an RSS or Atom feed (content type {content_type!r})")
     if content_type in KINDS:
         return KINDS[content_type]
     suffix = re.search(r"\.[a-z]+$", urlsplit(url).path.lower())

@@ -10,11 +10,12 @@ from pathlib import Path
 from index.errors import StoreError
 from index.ingest.reading import SUFFIXES
 
-SCHEMA_VERSION = 9  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies; 5: answers, votes, threads;
+SCHEMA_VERSION = 10  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies; 5: answers, votes, threads;
 # 6: term_indexes, term_parts, postings, words (the inverted index, index/store/postings.py);
 # staged_documents, staged_passages (a version being written, index/store/staging.py); 7: cooldowns;
 # 8: vector_sets, vector_parts, vector_graphs (passage vectors written at build time, index/store/vectors.py);
-# 9: scopes (the documents a channel answers from, index/store/scopes.py)
+# 9: scopes (the documents a channel answers from, index/store/scopes.py);
+# 10: feeds, feed_entries (followed feeds, index/store/feeds.py)
 # (tables added; older files upgrade in place)
 
 SCHEMA = """
@@ -161,6 +162,30 @@ CREATE TABLE IF NOT EXISTS scopes (
     set_at REAL NOT NULL,
     PRIMARY KEY (corpus, channel)
 );
+CREATE TABLE IF NOT EXISTS feeds (
+    corpus TEXT NOT NULL,
+    url TEXT NOT NULL,
+    title TEXT NOT NULL,
+    added_by TEXT NOT NULL,
+    added_at REAL NOT NULL,
+    last_poll REAL,
+    last_success REAL,
+    entries_added INTEGER NOT NULL,
+    failures INTEGER NOT NULL,
+    last_error TEXT,
+    next_poll REAL NOT NULL,
+    PRIMARY KEY (corpus, url)
+);
+CREATE TABLE IF NOT EXISTS feed_entries (
+    corpus TEXT NOT NULL,
+    feed TEXT NOT NULL,
+    link TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    document TEXT NOT NULL,
+    added_at REAL NOT NULL,
+    PRIMARY KEY (corpus, feed, link)
+);
+CREATE INDEX IF NOT EXISTS feed_entries_by_text ON feed_entries (corpus, sha256);
 CREATE TABLE IF NOT EXISTS excluded (
     version_id INTEGER NOT NULL REFERENCES versions(id),
     name TEXT NOT NULL,

@@ -32,7 +32,10 @@ async def test_sync_sends_the_command_schema(standin, start_bot):
     content = commands["content"]
     assert int(content["default_member_permissions"]) == 1 << 5
     subcommands = {o["name"]: o for o in content["options"]}
-    assert set(subcommands) == {"add", "list", "remove", "history", "feedback", "rollback", "scope", "unscope"}
+    assert set(subcommands) == {"add", "list", "remove", "history", "feedback", "rollback", "scope", "unscope",
+                                "follow", "unfollow", "feeds"}
+    assert [(o["name"], o["type"], o["required"]) for o in subcommands["follow"]["options"]] == [("url", 3, True)]
+    assert [o["autocomplete"] for o in subcommands["unfollow"]["options"]] == [True]
     scope = {o["name"]: o for o in subcommands["scope"]["options"]}
     assert scope["channel"]["type"] == 7 and scope["documents"]["autocomplete"] is True  # 7: a channel
     add = {o["name"]: o for o in subcommands["add"]["options"]}
