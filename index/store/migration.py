@@ -1,7 +1,8 @@
 """An SQLite store copied into PostgreSQL whole (`python -m index migrate`): every version of
-every corpus, the texts and originals moderators added, the audit log, answers and votes, and
-the indexes, so that nothing is rebuilt and nothing is lost. In one transaction: a copy that
-fails or is killed leaves the database as it was; the SQLite file is only read."""
+every corpus, the texts and originals moderators added, the audit log, answers and votes, the
+kept questions (with their hashes' secret: a member keeps their hash), and the indexes, so that
+nothing is rebuilt and nothing is lost. In one transaction: a copy that fails or is killed
+leaves the database as it was; the SQLite file is only read."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -15,8 +16,8 @@ from index.store.sqlite import SQLiteStore
 # cooldowns are not worth moving.
 TABLES = ("texts", "originals", "versions", "documents", "passages", "live", "sources", "excluded", "audit",
           "vectors", "word_frequencies", "answers", "threads", "votes", "term_indexes", "term_parts", "postings",
-          "words", "vector_sets", "vector_parts", "vector_graphs", "scopes")
-IDENTITIES = ("versions", "audit", "answers")  # their ids go on from the highest copied
+          "words", "vector_sets", "vector_parts", "vector_graphs", "scopes", "asked_salt", "asked")
+IDENTITIES = ("versions", "audit", "answers", "asked")  # their ids go on from the highest copied
 BATCH = 2_000
 
 Progress = Callable[[str, int], None]

@@ -10,11 +10,12 @@ from pathlib import Path
 from index.errors import StoreError
 from index.ingest.reading import SUFFIXES
 
-SCHEMA_VERSION = 9  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies; 5: answers, votes, threads;
+SCHEMA_VERSION = 10  # 2: sources, originals, excluded; 3: vectors; 4: word_frequencies; 5: answers, votes, threads;
 # 6: term_indexes, term_parts, postings, words (the inverted index, index/store/postings.py);
 # staged_documents, staged_passages (a version being written, index/store/staging.py); 7: cooldowns;
 # 8: vector_sets, vector_parts, vector_graphs (passage vectors written at build time, index/store/vectors.py);
-# 9: scopes (the documents a channel answers from, index/store/scopes.py)
+# 9: scopes (the documents a channel answers from, index/store/scopes.py);
+# 10: asked (questions kept for /content gaps, index/store/asked.py), asked_salt (its members' hashes' secret)
 # (tables added; older files upgrade in place)
 
 SCHEMA = """
@@ -161,6 +162,21 @@ CREATE TABLE IF NOT EXISTS scopes (
     set_at REAL NOT NULL,
     PRIMARY KEY (corpus, channel)
 );
+CREATE TABLE IF NOT EXISTS asked (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    corpus TEXT NOT NULL,
+    version INTEGER,
+    asker TEXT NOT NULL,
+    question TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('answered', 'passages', 'refused')),
+    document TEXT,
+    section TEXT,
+    paragraph INTEGER
+);
+CREATE INDEX IF NOT EXISTS asked_by_time ON asked (at);
+CREATE INDEX IF NOT EXISTS asked_by_outcome ON asked (corpus, outcome, at);
+CREATE TABLE IF NOT EXISTS asked_salt (one INTEGER PRIMARY KEY CHECK (one = 1), salt TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS excluded (
     version_id INTEGER NOT NULL REFERENCES versions(id),
     name TEXT NOT NULL,

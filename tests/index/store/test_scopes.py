@@ -44,4 +44,4 @@ def test_a_file_from_before_scopes_reads_none_and_upgrades_when_written(tmp_path
     scopes.save(store, "default", "console", ["a.txt"], "mod")
     assert scopes.of_channel(store, "default", "console") == ("a.txt",)
     with store.connect() as conn:
-        assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == str(SCHEMA_VERSION) == "9"
+        assert conn.execute("SELECT value FROM meta WHERE key = 'schema'").fetchone()[0] == str(SCHEMA_VERSION) == "10"
