@@ -6,11 +6,11 @@ import logging
 import os
 import sys
 
-from index.cli import content, embedder, evaluation, feedback, questions, reader, stores, summaries
+from index.cli import content, embedder, evaluation, feedback, gaps, questions, reader, stores, summaries
 from index.errors import EngineError, StoreError
 from index.ingest.documents import ReadError
 
-AREAS = (content, questions, summaries, feedback, evaluation, reader, embedder, stores)
+AREAS = (content, questions, summaries, feedback, gaps, evaluation, reader, embedder, stores)
 
 
 def parser() -> argparse.ArgumentParser:
