@@ -6,7 +6,7 @@ import sys
 from pathlib import Path
 
 from index.cli.common import add_index_options
-from index.content.gaps import Gap, to_csv, where
+from index.content.gaps import Gap, tally, to_csv, where
 from index.errors import EngineError
 
 
@@ -48,17 +48,10 @@ def run_gaps(args) -> int:
 
 
 def describe(gap: Gap) -> str:
-    lines = [f"{outcomes(gap)}  \u201c{gap.example}\u201d"]
+    lines = [f"{tally(gap)}  \u201c{gap.example}\u201d"]
     if len(gap.wordings) > 1:
         lines.append("    also asked as: " + "; ".join(f"\u201c{w}\u201d" for w in gap.wordings[1:6])
                      + (f" and {len(gap.wordings) - 6} more" if len(gap.wordings) > 6 else ""))
     lines.append(f"    closest passage: {where(gap.closest)}")
     return "\n".join(lines)
 
-
-def outcomes(gap: Gap) -> str:
-    """"asked 3 times (2 refused, 1 passages only) by 2 members"."""
-    said = [f"{n} {what}" for n, what in ((gap.refused, "refused"), (gap.passages_only, "passages only")) if n]
-    times = "once" if gap.count == 1 else f"{gap.count} times"
-    members = "1 member" if gap.askers == 1 else f"{gap.askers} members"
-    return f"asked {times} ({', '.join(said)}) by {members}"

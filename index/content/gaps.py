@@ -109,6 +109,14 @@ def where(closest: Closest | None) -> str:
     return ", ".join(x for x in (closest.document, closest.section, f"paragraph {closest.paragraph}") if x)
 
 
+def tally(gap: Gap) -> str:
+    """"asked 3 times (2 refused, 1 passages only) by 2 members"."""
+    said = [f"{n} {what}" for n, what in ((gap.refused, "refused"), (gap.passages_only, "passages only")) if n]
+    times = "once" if gap.count == 1 else f"{gap.count} times"
+    members = "1 member" if gap.askers == 1 else f"{gap.askers} members"
+    return f"asked {times} ({', '.join(said)}) by {members}"
+
+
 CSV_COLUMNS = ("count", "example", "wordings", "refused", "passages_only", "askers", "closest_document",
                "closest_section", "closest_paragraph", "last_asked", "content_version")
 
