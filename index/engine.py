@@ -200,7 +200,7 @@ class Engine:
         """The refused and passages-only questions of the latest `limit`, grouped by meaning (by
         words when semantic retrieval is off), most asked first."""
         rows = asked.questions(self.store, self.corpus, asked.MISSED, limit)
-        return missed.group(rows, shared_embedder().embed if self.settings.semantic and rows else None)
+        return missed.group(rows, missed.remembering(shared_embedder()) if self.settings.semantic and rows else None)
 
     def forget_old_questions(self) -> int:
         """Delete the kept questions older than the retention (front-ends call it as they start)."""

@@ -14,7 +14,8 @@ import csv
 import datetime as dt
 import io
 import re
-from collections import Counter
+import threading
+from collections import Counter, OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -30,7 +31,11 @@ SAME_MEANING = 0.75
 SAME_WORDS = 0.5  # share of two wordings' terms in common (Jaccard) that counts as one question
 WORDS = re.compile(r"\w+")
 
+VECTORS_KEPT = 20_000  # wordings' vectors kept between calls (about 30 MB): the next /content gaps embeds the new ones
+
 Embed = Callable[[list[str]], np.ndarray]
+_VECTORS: OrderedDict[tuple[str, str], np.ndarray] = OrderedDict()  # (model, wording) -> its vector
+_VECTORS_LOCK = threading.Lock()
 
 
 @dataclass(frozen=True)
@@ -72,6 +77,24 @@ def group(asked: Sequence[Asked], embed: Embed | None = None) -> list[Gap]:
             members.append([index])
     gaps = [_gap([texts[i] for i in its], [r for i in its for r in wordings[i]]) for its in members]
     return sorted(gaps, key=lambda g: (-g.count, -g.last_asked))
+
+
+def remembering(embedder) -> Embed:
+    """The embedder's embed, its vectors kept for the next call (the same wordings come back)."""
+    def embed(texts: list[str]) -> np.ndarray:
+        with _VECTORS_LOCK:
+            found = {t: _VECTORS[(embedder.model, t)] for t in texts if (embedder.model, t) in _VECTORS}
+        missing = list(dict.fromkeys(t for t in texts if t not in found))
+        if missing:
+            found.update(zip(missing, embedder.embed(missing)))
+        with _VECTORS_LOCK:
+            for text in texts:
+                _VECTORS[(embedder.model, text)] = found[text]
+                _VECTORS.move_to_end((embedder.model, text))
+            while len(_VECTORS) > VECTORS_KEPT:
+                _VECTORS.popitem(last=False)
+        return np.stack([found[t] for t in texts]) if texts else np.zeros((0, embedder.dimensions), np.float32)
+    return embed
 
 
 def _by_meaning(texts: list[str], embed: Embed) -> Callable[[int, int], float]:

@@ -9,7 +9,9 @@ import io
 import logging
 import sqlite3
 
-from index.content.gaps import group, to_csv, wording_key
+import numpy as np
+
+from index.content.gaps import group, remembering, to_csv, wording_key
 from index.engine import Engine
 from index.settings import IndexSettings
 from index.store import asked
@@ -141,3 +143,24 @@ def test_the_csv_has_a_row_a_group_and_no_formula_cells():
     assert [r["count"] for r in table] == ["2", "1"]
     assert table[0]["example"].startswith("'=") and table[0]["askers"] == "2"
     assert (table[1]["example"], table[1]["closest_document"], table[1]["closest_paragraph"]) == ("who won?", "a.txt", "3")
+
+
+def test_wordings_vectors_are_kept_for_the_next_call():
+    class Counting:
+        model, dimensions = "counting", 2
+        embedded: list[str] = []
+
+        def embed(self, texts):
+            self.embedded += texts
+            return np.array([[1.0, 0.0] if "toll" in t else [0.0, 1.0] for t in texts], dtype=np.float32)
+
+    embedder = Counting()
+    embed = remembering(embedder)
+    first = embed(["toll?", "lighthouse?", "toll?"])
+    assert embedder.embedded == ["toll?", "lighthouse?"] and first.shape == (3, 2)
+    again = embed(["lighthouse?", "new toll?"])
+    assert embedder.embedded == ["toll?", "lighthouse?", "new toll?"]
+    assert again.tolist() == [[0.0, 1.0], [1.0, 0.0]]
+    rows = [asked.Asked(i, float(i), "default", 1, "h", q, asked.REFUSED, None)
+            for i, q in enumerate(["toll?", "new toll?", "lighthouse?"])]
+    assert sorted(g.count for g in group(rows, embed)) == [1, 2]

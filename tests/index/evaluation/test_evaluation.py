@@ -3,6 +3,8 @@ import json
 
 from index.evaluation.questions import load_questions
 from index.evaluation.squad import f1_score, normalize_answer
+from index.store import asked
+from index.store.sqlite import SQLiteStore
 from tests.index.cli.test_cli import run
 
 
@@ -79,6 +81,7 @@ def test_question_eval_on_the_article(tmp_path):
     figures = json.loads(done.stdout)["figures"]
     assert figures["evidence_at_1"] == 1.0
     assert figures["out_of_scope_refused"] == 1.0 and figures["answerable_refused"] == 0
+    assert asked.questions(SQLiteStore(index)) == []  # evaluations never keep their questions
 
 
 def polnear_folder(tmp_path):
