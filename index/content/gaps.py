@@ -97,6 +97,12 @@ def remembering(embedder) -> Embed:
     return embed
 
 
+def forget_vectors() -> None:
+    """Drop the kept vectors (a benchmark's second store measures a first call again)."""
+    with _VECTORS_LOCK:
+        _VECTORS.clear()
+
+
 def _by_meaning(texts: list[str], embed: Embed) -> Callable[[int, int], float]:
     vectors = embed(texts) if texts else np.zeros((0, 1), dtype=np.float32)
     return lambda a, b: float(vectors[a] @ vectors[b])

@@ -7,8 +7,11 @@ as a keyed hash: HMAC-SHA256 of the member's id under a secret made once per sto
 copied by `python -m index migrate`), so the same member has the same hash in one store while
 hashing every possible id, without the secret, finds nobody. The id itself is never written.
 
-Rows older than the retention are deleted as each question is written: one indexed range
-probe, which finds nothing to delete on almost every question.
+Rows older than the retention are deleted as questions are written, an hour's worth at a time:
+the statement first reads the oldest row's time (the end of an index) and deletes only when that
+row is more than SWEEP_SLACK past the retention, so almost every question deletes nothing and
+scans nothing (PostgreSQL would otherwise plan a scan of the table for each), and no row outlives
+its retention by more than the slack while questions come. The bot's start sweeps too (`sweep`).
 """
 from __future__ import annotations
 
@@ -25,6 +28,7 @@ ANSWERED, PASSAGES, REFUSED = "answered", "passages", "refused"
 OUTCOMES = (ANSWERED, PASSAGES, REFUSED)
 MISSED = (PASSAGES, REFUSED)  # what /content gaps lists: the content did not answer them
 DAY_SECONDS = 86_400.0
+SWEEP_SLACK = 3_600.0  # seconds past the retention a row may stay, so that deleting happens hourly
 
 
 @dataclass(frozen=True)
@@ -55,7 +59,7 @@ def outcome_of(answer: str | None, refused: bool) -> str:
 def keep(store: Store, corpus: str, version: int | None, member: str, question: str, outcome: str,
          closest: Closest | None, days: int = 0, now: float | None = None) -> int:
     """Write one question (the member's id only hashed); delete the rows older than `days` (0:
-    none). The new row's id."""
+    none) once the oldest is SWEEP_SLACK past them. The new row's id."""
     if outcome not in OUTCOMES:
         raise ValueError(f"an outcome is one of {', '.join(OUTCOMES)}")
     now = time.time() if now is None else now
@@ -66,7 +70,9 @@ def keep(store: Store, corpus: str, version: int | None, member: str, question: 
                             "paragraph) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
                             (now, corpus, version, asker, question, outcome, *where)).fetchone()[0]
         if days:
-            conn.execute("DELETE FROM asked WHERE at < ?", (now - days * DAY_SECONDS,))
+            cutoff = now - days * DAY_SECONDS
+            conn.execute("DELETE FROM asked WHERE at < ? AND (SELECT MIN(at) FROM asked) < ?",
+                         (cutoff, cutoff - SWEEP_SLACK))
     return kept
 
 

@@ -62,8 +62,15 @@ def test_retention_deletes_the_old_rows_as_questions_are_written(new_store):
     assert len(asked.questions(store)) == 3
     asked.keep(store, "default", 1, "m", "new one", asked.PASSAGES, None, days=30, now=now)
     assert [q.question for q in asked.questions(store)] == ["new one", "kept forever with 0", "recent one"]
-    assert asked.sweep(store, 10, now=now) == 1  # at start: the same cut-off
-    assert [q.question for q in asked.questions(store)] == ["new one", "kept forever with 0"]
+    # A row just past the retention waits for the hourly sweep; one an hour past goes with the next question.
+    asked.keep(store, "default", 1, "m", "just past", asked.REFUSED, None, now=now - 30 * DAY - 60)
+    asked.keep(store, "default", 1, "m", "newer", asked.REFUSED, None, days=30, now=now)
+    assert "just past" in [q.question for q in asked.questions(store)]
+    asked.keep(store, "default", 1, "m", "an hour on", asked.REFUSED, None, days=30, now=now + asked.SWEEP_SLACK)
+    assert "just past" not in [q.question for q in asked.questions(store)]
+    asked.keep(store, "default", 1, "m", "a recent row again", asked.REFUSED, None, now=now - 20 * DAY)
+    assert asked.sweep(store, 10, now=now) == 2  # at start: every row past the cut-off, at once
+    assert [q.question for q in asked.questions(store)] == ["an hour on", "newer", "new one", "kept forever with 0"]
     assert asked.sweep(store, 0, now=now) == 0
 
 
