@@ -105,3 +105,11 @@ async def test_the_console_keeps_its_questions_and_lists_the_gaps(console_handle
     assert shown.index("asked 2 times") < shown.index("asked once") and ANSWERED not in shown
     help_shown = rendering.text(await run_line(console_handlers, "/help"))
     assert "/content gaps" in help_shown and "deleted after 30 days" in help_shown and "never your id" in help_shown
+
+
+async def test_the_start_deletes_the_questions_past_their_retention(console_handlers):
+    store = console_handlers.engine.store
+    asked.keep(store, "guild-7", 1, "m", "asked long ago?", asked.REFUSED, None, now=1000.0)
+    asked.keep(store, "default", 1, "m", "asked today?", asked.REFUSED, None)
+    await console_handlers.warm_up()  # the bot and the console call it as they start
+    assert [q.question for q in asked.questions(store)] == ["asked today?"]
