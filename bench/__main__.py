@@ -4,8 +4,8 @@ from __future__ import annotations
 import importlib
 import sys
 
-BENCHES = ("engine", "summaries", "content", "corpora", "scopes", "feeds", "concurrent_reindex", "interactions",
-           "scale")  # scale: --quick
+BENCHES = ("engine", "summaries", "content", "corpora", "scopes", "feeds", "keeping", "concurrent_reindex",
+           "interactions", "scale")  # scale: --quick
 
 
 def main() -> int:

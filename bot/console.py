@@ -70,9 +70,9 @@ class StatusLines:
 
 
 async def run_content(handlers: Handlers, rest: str) -> Reply:
-    """`/content add|list|remove|history|feedback|rollback|scope|unscope|follow|unfollow|feeds …`, as
-    the moderator of the console's corpus (the console is one channel of it: a scope set here applies
-    to its questions). The console does not poll by itself: `/content feeds poll` runs a round now."""
+    """`/content add|list|remove|history|feedback|gaps|rollback|scope|unscope|follow|unfollow|feeds …`,
+    as the moderator of the console's corpus (the console is one channel of it: a scope set here
+    applies to its questions). The console does not poll by itself: `/content feeds poll` runs a round now."""
     try:
         words = shlex.split(rest)
     except ValueError as exc:
@@ -85,6 +85,8 @@ async def run_content(handlers: Handlers, rest: str) -> Reply:
         return await handlers.history()
     if action == "feedback" and not args:
         return await handlers.feedback()
+    if action == "gaps" and not args:
+        return await handlers.gaps()
     if action == "add" and len(args) == 1:
         target = args[0]
         if target.startswith(("http://", "https://")):
@@ -112,8 +114,8 @@ async def run_content(handlers: Handlers, rest: str) -> Reply:
             raise UserError("rollback takes a version number, as /content history shows it") from None
         return await handlers.rollback(guild_id=None, actor=actor, version=version, on_status=StatusLines())
     raise UserError("use /content add PATH, /content list, /content remove NAME, /content history, /content feedback, "
-                    "/content rollback N, /content scope NAME[, NAME...], /content unscope, /content follow URL, "
-                    "/content unfollow URL, /content feeds or /content feeds poll")
+                    "/content gaps, /content rollback N, /content scope NAME[, NAME...], /content unscope, "
+                    "/content follow URL, /content unfollow URL, /content feeds or /content feeds poll")
 
 
 async def add_path(handlers: Handlers, path: Path, actor: str) -> Reply:
@@ -138,11 +140,12 @@ async def run_line(handlers: Handlers, line: str) -> Reply | None:
     if not line:
         return None
     if not line.startswith("/"):
-        return await handlers.ask(line, channel=CONSOLE_CHANNEL)
+        return await handlers.ask(line, channel=CONSOLE_CHANNEL, asker=console_actor())
     command, _, rest = line.partition(" ")
     command = command.lower()
     if command == "/ask":  # "/ask question: ..." as Discord shows the option, or the bare question
-        return await handlers.ask(re.sub(r"^question:\s*", "", rest.strip(), flags=re.I), channel=CONSOLE_CHANNEL)
+        return await handlers.ask(re.sub(r"^question:\s*", "", rest.strip(), flags=re.I), channel=CONSOLE_CHANNEL,
+                                  asker=console_actor())
     if command == "/summary":
         try:
             words = shlex.split(rest)
@@ -164,7 +167,7 @@ async def run_line(handlers: Handlers, line: str) -> Reply | None:
     if command == "/status":
         return await handlers.status(latency=None)
     if command == "/help":
-        return Reply.notice(help_text(console=True))
+        return Reply.notice(help_text(console=True, settings=handlers.index_settings))
     raise UserError(f"no command {command}: try /help")
 
 

@@ -32,8 +32,9 @@ from .compose import (
     quote,
     version_line,
 )
-from .replies import Fact, Quote, Reply
 from .feeds import FeedHandlers
+from .gaps import GapHandlers
+from .replies import Fact, Quote, Reply
 from .scoping import ScopeHandlers
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ def guild_corpus(guild_id: int) -> str:
     return f"guild-{guild_id}"
 
 
-class Handlers(ScopeHandlers, FeedHandlers):
+class Handlers(ScopeHandlers, FeedHandlers, GapHandlers):
     def __init__(self, index_settings: IndexSettings, engine: Engine | None = None):
         """engine, when given, serves the configured corpus (tests and benches share a loaded one)."""
         self.index_settings = index_settings
@@ -73,6 +74,7 @@ class Handlers(ScopeHandlers, FeedHandlers):
             await asyncio.to_thread(warm_up, self.index_settings)
         except Exception:  # noqa: BLE001
             log.exception("could not load the re-ranker's model")
+        await asyncio.to_thread(self.engine.forget_old_questions)  # the retention, at start too
 
     # -- which corpus ----------------------------------------------------------------------
 
@@ -95,13 +97,15 @@ class Handlers(ScopeHandlers, FeedHandlers):
     # -- questions -------------------------------------------------------------------------
 
     async def ask(self, question: str, *, guild_id: int | None = None, channel: str | None = None,
-                  remember: bool = False) -> Reply:
+                  remember: bool = False, asker: str | None = None) -> Reply:
         """The reply to a question asked in `channel` (its scope applies); with `remember`, the
-        answer is kept for members' votes (Discord shows Helpful / Wrong buttons under it)."""
+        answer is kept for members' votes (Discord shows Helpful / Wrong buttons under it); the
+        question is kept for /content gaps as asked by `asker` (bot/gaps.py; None: not kept)."""
         engine = await self.engine_for(guild_id)
         # Questions take milliseconds, but the first after a change loads the new version:
         # a worker thread keeps the gateway's heartbeat and other interactions going meanwhile.
-        result = await asyncio.to_thread(self._explained, guild_id, lambda: self.scoped(engine, channel).ask(question))
+        result = await asyncio.to_thread(self._explained, guild_id, self._asked, engine, asker,
+                                         lambda: self.scoped(engine, channel).ask(question))
         answer_id = await self._remembered(engine, result) if remember else None
         return answer_reply(result, answer_id, threadable=guild_id is not None)
 
@@ -117,14 +121,14 @@ class Handlers(ScopeHandlers, FeedHandlers):
                      more_after=shown + len(hits) if full else None)
 
     async def follow_up(self, question: str, *, thread_id: int, guild_id: int | None,
-                        channel: str | None = None) -> Reply | None:
+                        channel: str | None = None, asker: str | None = None) -> Reply | None:
         """The reply to a message in a follow-up thread (started in `channel`), read as a follow-up
         of the latest answer there; None when the thread is not one of ours."""
         engine = await self.engine_for(guild_id)
         previous = await asyncio.to_thread(engine.thread_answer, str(thread_id))
         if previous is None:
             return None
-        result = await asyncio.to_thread(self._explained, guild_id,
+        result = await asyncio.to_thread(self._explained, guild_id, self._asked, engine, asker,
                                          lambda: self.scoped(engine, channel).follow_up(question, previous))
         answer_id = await self._remembered(engine, result)
         if answer_id is not None:

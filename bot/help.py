@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from index.content.validation import FILE_TYPES
+from index.settings import IndexSettings
 
 # (Discord form, console form, what it does); None: not in that front-end.
 COMMANDS = [
@@ -16,6 +17,7 @@ COMMANDS = [
     ("/content list | remove | history | rollback", "/content list | remove NAME | history | rollback N",
      "moderators: the documents and their versions"),
     ("/content feedback", "/content feedback", "moderators: the answers members marked wrong"),
+    ("/content gaps", "/content gaps", "moderators: the questions the content did not answer, grouped, most asked first"),
     ("/content scope channel documents | unscope channel", "/content scope NAME[, NAME...] | unscope",
      "moderators: answer a channel's questions (its threads' too) from some documents only, or from all again"),
     ("/content follow url | unfollow url | feeds", "/content follow URL | unfollow URL | feeds [poll]",
@@ -37,11 +39,23 @@ CONSOLE_OPTIONS = ("Write options as name:value; a value of several words runs o
 FEEDBACK = "Under each answer, Helpful / Wrong tell the moderators which answers to fix."
 
 
-def help_text(console: bool) -> str:
+def kept_note(keep: bool, days: int) -> str:
+    """What is kept of the questions asked (VERBATIM_KEEP_QUESTIONS, _DAYS; index/store/asked.py)."""
+    if not keep:
+        return "Questions are not kept."
+    how_long = f"deleted after {days} days" if days else "kept without a time limit"
+    return ("Questions are kept so the moderators see what the content misses (/content gaps): the question, "
+            "whether it was answered, the closest passage and the time, with who asked only as a one-way keyed "
+            f"hash, never your id; {how_long}.")
+
+
+def help_text(console: bool, settings: IndexSettings | None = None) -> str:
+    settings = settings or IndexSettings.model_construct()  # the defaults, without reading the environment
     column = 1 if console else 0
     rows = [(row[column], row[2]) for row in COMMANDS if row[column]]
     width = max(len(form) for form, _ in rows)
     lines = [f"{'  ' if console else ''}{form:<{width}}  {what}" if console else f"`{form}`: {what}"
              for form, what in rows]
-    parts = [HOW_TO_ASK, *([] if console else [FEEDBACK]), "\n".join(lines), *([CONSOLE_OPTIONS] if console else [])]
+    parts = [HOW_TO_ASK, *([] if console else [FEEDBACK]), kept_note(settings.keep_questions, settings.keep_questions_days),
+             "\n".join(lines), *([CONSOLE_OPTIONS] if console else [])]
     return "\n\n".join(parts)

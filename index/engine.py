@@ -5,6 +5,7 @@ Front-ends (the CLI, the bot, the console) talk to an Engine and nothing below i
 from __future__ import annotations
 
 import copy
+import logging
 import threading
 import unicodedata
 import weakref
@@ -16,12 +17,14 @@ from index.answering.followups import sequence, spell_out
 from index.answering.loaded import AskResult, LoadedVersion, PassageHit  # noqa: F401 (part of the engine's API)
 from index.answering.reader import ReaderError, load_reader
 from index.answering.scoped import narrowed
+from index.content import gaps as missed
 from index.content.operations import ContentManager
 from index.content.reports import ChangeReport
 from index.errors import (
     EngineError,
     NotIndexedError,
     QuestionError,
+    StoreError,
 )
 from index.ingest.documents import Document
 from index.loading import LOADED, CacheStats
@@ -29,6 +32,7 @@ from index.retrieval.embedding import DIMENSIONS, MODEL, shared_embedder
 from index.retrieval.postings import SCHEME_PAIRS, SCHEME_WORDS
 from index.settings import IndexSettings
 from index.store import answers as remembered
+from index.store import asked
 from index.store.lazy import open_version
 from index.store.postings import open_postings
 from index.store.vectors import open_vectors
@@ -77,9 +81,12 @@ def warm_up(settings: IndexSettings) -> None:
             pass
 
 
+log = logging.getLogger(__name__)
+
 _SENTENCES: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()  # LoadedVersion -> its sentences
 _SENTENCES_LOCK = threading.Lock()
 MORE_PASSAGES_AT_MOST = 50  # "More passages" pages through the best fifty
+GAPS_READ_AT_MOST = 2_000  # the latest missed questions that /content gaps and `gaps` group
 
 
 class Engine:
@@ -174,6 +181,34 @@ class Engine:
     def ask(self, question: str, k: int | None = None) -> AskResult:
         text = check_question(question, self.settings.max_question_chars)
         return self._own(self._require().ask(text, k or self.settings.top_k))
+
+    def keep(self, result: AskResult, member: str) -> None:
+        """Keep the question for the content's gaps, `member` (who asked) only as a keyed hash
+        (index/store/asked.py); nothing when the settings say not. Never fails the question: a
+        store that cannot write is logged."""
+        if not self.settings.keep_questions:
+            return
+        first = result.passages[0] if result.passages else None
+        closest = asked.Closest(first.document, first.section, first.paragraph) if first else None
+        try:
+            asked.keep(self.store, self.corpus, result.version, member, result.question,
+                       asked.outcome_of(result.answer, result.refused), closest, self.settings.keep_questions_days)
+        except Exception:  # noqa: BLE001 (a kept question is worth less than the answer itself)
+            log.warning("question not kept for the content's gaps", exc_info=True)
+
+    def gaps(self, limit: int = GAPS_READ_AT_MOST) -> list[missed.Gap]:
+        """The refused and passages-only questions of the latest `limit`, grouped by meaning (by
+        words when semantic retrieval is off), most asked first."""
+        rows = asked.questions(self.store, self.corpus, asked.MISSED, limit)
+        return missed.group(rows, missed.remembering(shared_embedder()) if self.settings.semantic and rows else None)
+
+    def forget_old_questions(self) -> int:
+        """Delete the kept questions older than the retention (front-ends call it as they start)."""
+        try:
+            return asked.sweep(self.store, self.settings.keep_questions_days)
+        except StoreError as exc:  # a read-only file still answers; the next kept question tries again
+            log.warning("old kept questions not deleted: %s", exc)
+            return 0
 
     def _own(self, result: AskResult) -> AskResult:
         result.version = self._live.number  # this corpus's version, whoever loaded the content

@@ -93,6 +93,12 @@ class IndexSettings(BaseSettings):
                                     description="cosine similarity of the best passage to the question that counts "
                                                 "as support when its words do not (names and numbers the content "
                                                 "lacks still refuse, and so does the reader's arbiter)")
+    keep_questions: bool = Field(default=True, description="keep each question asked (its outcome, the closest "
+                                                           "passage, the asker as a keyed hash) for /content gaps "
+                                                           "and `python -m index gaps`; false keeps none")
+    keep_questions_days: int = Field(default=90, ge=0, le=36_500,
+                                     description="kept questions older than this many days are deleted; 0 keeps "
+                                                 "them without limit")
 
     @field_validator("log_level", mode="before")
     @classmethod

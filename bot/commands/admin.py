@@ -34,8 +34,9 @@ async def status(interaction: discord.Interaction) -> None:
 
 @app_commands.command(name="help", description="What Verbatim can do, and how to ask.")
 async def help_command(interaction: discord.Interaction) -> None:
-    await interaction.response.send_message(**rendering.message(Reply.notice(help_text(console=False))),
-                                            ephemeral=True)
+    settings = interaction.client.handlers.index_settings  # type: ignore[attr-defined]
+    await interaction.response.send_message(
+        **rendering.message(Reply.notice(help_text(console=False, settings=settings))), ephemeral=True)
 
 
 COMMANDS = [reindex, status, help_command]

@@ -34,7 +34,7 @@ async def ask(interaction: discord.Interaction, question: str, private: bool = F
     handlers = interaction.client.handlers  # type: ignore[attr-defined]
     channel = scope_channel(interaction.channel, interaction.guild_id)
     await respond(interaction, handlers.ask(question, guild_id=interaction.guild_id, channel=channel,
-                                            remember=not private), ephemeral=private)
+                                            remember=not private, asker=str(interaction.user.id)), ephemeral=private)
 
 
 COMMANDS = [ask]
@@ -74,7 +74,8 @@ async def on_message(client, message: discord.Message) -> None:
         return
     guild_id = message.guild.id if message.guild else None
     reply = await reply_or_error(client.handlers.ask(question, guild_id=guild_id, remember=True,
-                                                     channel=scope_channel(message.channel, guild_id)),
+                                                     channel=scope_channel(message.channel, guild_id),
+                                                     asker=str(message.author.id)),
                                  f"question from message {message.id}")
     await _reply(message, reply)
 
@@ -87,7 +88,8 @@ async def _follow_up(client, message: discord.Message, mentioned: bool) -> bool:
         return False
     reply = await reply_or_error(
         client.handlers.follow_up(question, thread_id=message.channel.id, guild_id=message.guild.id,
-                                  channel=scope_channel(message.channel, message.guild.id)),
+                                  channel=scope_channel(message.channel, message.guild.id),
+                                  asker=str(message.author.id)),
         f"follow-up from message {message.id}")
     if reply is None:
         return False

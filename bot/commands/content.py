@@ -1,4 +1,4 @@
-"""/content add|list|remove|history|feedback|rollback: moderators own their server's content.
+"""/content add|list|remove|history|feedback|gaps|rollback: moderators own their server's content.
 
 Every subcommand checks at run time that the user is a moderator (default_permissions only hides
 the group from other members, and server admins can change that). Changes answer through
@@ -80,6 +80,13 @@ async def history(interaction: discord.Interaction) -> None:
 async def feedback(interaction: discord.Interaction) -> None:
     handlers = interaction.client.handlers  # type: ignore[attr-defined]
     await respond(interaction, handlers.feedback(interaction.guild_id), ephemeral=True)
+
+
+@content.command(name="gaps", description="The questions the content did not answer, grouped, most asked first.")
+@app_commands.check(moderator_only)
+async def gaps(interaction: discord.Interaction) -> None:
+    handlers = interaction.client.handlers  # type: ignore[attr-defined]
+    await respond(interaction, handlers.gaps(interaction.guild_id), ephemeral=True)
 
 
 @content.command(name="rollback", description="Make an older version live again (as a new version).")

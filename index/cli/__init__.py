@@ -6,11 +6,11 @@ import logging
 import os
 import sys
 
-from index.cli import content, embedder, evaluation, feedback, feeds, questions, reader, stores, summaries
+from index.cli import content, embedder, evaluation, feedback, feeds, gaps, questions, reader, stores, summaries
 from index.errors import EngineError, StoreError
 from index.ingest.documents import ReadError
 
-AREAS = (content, feeds, questions, summaries, feedback, evaluation, reader, embedder, stores)
+AREAS = (content, feeds, questions, summaries, feedback, gaps, evaluation, reader, embedder, stores)
 
 
 def parser() -> argparse.ArgumentParser:

@@ -15,6 +15,8 @@ def register(commands) -> None:
     kind.add_argument("--summaries", action="store_true", help="FILE is news stories with highlights")
     kind.add_argument("--followups", action="store_true",
                       help="FILE is follow-up questions with their spelled-out forms (eval/followups.jsonl)")
+    kind.add_argument("--pairs", action="store_true",
+                      help="FILE is pairs of questions, the same or not (eval/question_pairs.jsonl): how gaps group")
     kind.add_argument("--news", action="store_true",
                       help="FILE is questions over PolNeAR articles (eval/news_heldout.jsonl)")
     ev.add_argument("--held-out", action="store_true",
@@ -43,6 +45,9 @@ def run_eval(args) -> int:
     if args.news:
         from index.evaluation import news
         return news.main(args)
+    if args.pairs:
+        from index.evaluation import pairs
+        return pairs.main(args)
     if args.followups:
         from index.evaluation import followups
         return followups.main(args)

@@ -9,6 +9,8 @@ from index.content.scopes import resolve, split_names
 from index.engine import AskResult
 from index.errors import EngineError, QuestionError
 
+CLI_ASKER = "cli"  # who asks on the command line, as kept questions hash it (Discord's are members' ids)
+
 
 def register(commands) -> None:
     from index.cli.common import add_index_options
@@ -20,6 +22,8 @@ def register(commands) -> None:
     ask.add_argument("--batch", action="store_true",
                      help="read one question a line on stdin, write one JSON object a line")
     ask.add_argument("--documents", metavar="A,B", help="answer from these documents only, as a channel's scope does")
+    ask.add_argument("--no-keep", action="store_true",
+                     help="do not keep the question for `gaps` (VERBATIM_KEEP_QUESTIONS=false keeps none)")
     add_index_options(ask)
     ask.set_defaults(run=run_ask)
 
@@ -32,16 +36,18 @@ def run_ask(args) -> int:
         raise EngineError("-k takes a number from 1 to 50")
     if args.documents is not None:
         engine = engine.within(resolve(split_names(args.documents), [d.name for d in engine.documents()]))
+    keep = (lambda result: None) if args.no_keep else (lambda result: engine.keep(result, CLI_ASKER))
     if args.batch:
-        return _batch(engine, args.k)
+        return _batch(engine, args.k, keep)
     if args.question is None:
         raise QuestionError("give a question, or --batch to read questions from stdin")
     result = engine.ask(args.question, k=args.k)
+    keep(result)
     print(json.dumps(result.to_json(), ensure_ascii=False) if args.json else render_text(result))
     return 0
 
 
-def _batch(engine, k: int | None) -> int:
+def _batch(engine, k: int | None, keep) -> int:
     engine.stats()  # fails early, once, when nothing is indexed
     for number, raw in enumerate(sys.stdin.buffer, 1):
         try:
@@ -51,7 +57,9 @@ def _batch(engine, k: int | None) -> int:
             out = {"question": question, "error": f"line {number} is not UTF-8 text: save the questions as UTF-8"}
         else:
             try:
-                out = engine.ask(question, k=k).to_json()
+                result = engine.ask(question, k=k)
+                keep(result)
+                out = result.to_json()
             except QuestionError as exc:
                 out = {"question": question, "error": str(exc)}
         print(json.dumps(out, ensure_ascii=False), flush=True)

@@ -1,8 +1,8 @@
 """An SQLite store copied into PostgreSQL whole (`python -m index migrate`): every version of
 every corpus, the texts and originals moderators added, the audit log, answers and votes, the
-indexes, channel scopes and followed feeds, so that nothing is rebuilt and nothing is lost. In one
-transaction: a copy that fails or is killed leaves the database as it was; the SQLite file is only
-read."""
+kept questions (with their hashes' secret: a member keeps their hash), the indexes, channel
+scopes and followed feeds, so that nothing is rebuilt and nothing is lost. In one transaction: a
+copy that fails or is killed leaves the database as it was; the SQLite file is only read."""
 from __future__ import annotations
 
 from collections.abc import Callable
@@ -16,8 +16,9 @@ from index.store.sqlite import SQLiteStore
 # cooldowns are not worth moving.
 TABLES = ("texts", "originals", "versions", "documents", "passages", "live", "sources", "excluded", "audit",
           "vectors", "word_frequencies", "answers", "threads", "votes", "term_indexes", "term_parts", "postings",
-          "words", "vector_sets", "vector_parts", "vector_graphs", "scopes", "feeds", "feed_entries")
-IDENTITIES = ("versions", "audit", "answers")  # their ids go on from the highest copied
+          "words", "vector_sets", "vector_parts", "vector_graphs", "scopes", "feeds", "feed_entries", "asked_salt",
+          "asked")
+IDENTITIES = ("versions", "audit", "answers", "asked")  # their ids go on from the highest copied
 BATCH = 2_000
 
 Progress = Callable[[str, int], None]

@@ -15,7 +15,8 @@ SCHEMA_VERSION = 10  # 2: sources, originals, excluded; 3: vectors; 4: word_freq
 # staged_documents, staged_passages (a version being written, index/store/staging.py); 7: cooldowns;
 # 8: vector_sets, vector_parts, vector_graphs (passage vectors written at build time, index/store/vectors.py);
 # 9: scopes (the documents a channel answers from, index/store/scopes.py);
-# 10: feeds, feed_entries (followed feeds, index/store/feeds.py)
+# 10: feeds, feed_entries (followed feeds, index/store/feeds.py); asked (questions kept for /content gaps,
+# index/store/asked.py), asked_salt (its members' hashes' secret)
 # (tables added; older files upgrade in place)
 
 SCHEMA = """
@@ -186,6 +187,21 @@ CREATE TABLE IF NOT EXISTS feed_entries (
     PRIMARY KEY (corpus, feed, link)
 );
 CREATE INDEX IF NOT EXISTS feed_entries_by_text ON feed_entries (corpus, sha256);
+CREATE TABLE IF NOT EXISTS asked (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    at REAL NOT NULL,
+    corpus TEXT NOT NULL,
+    version INTEGER,
+    asker TEXT NOT NULL,
+    question TEXT NOT NULL,
+    outcome TEXT NOT NULL CHECK (outcome IN ('answered', 'passages', 'refused')),
+    document TEXT,
+    section TEXT,
+    paragraph INTEGER
+);
+CREATE INDEX IF NOT EXISTS asked_by_time ON asked (at);
+CREATE INDEX IF NOT EXISTS asked_by_outcome ON asked (corpus, outcome, at);
+CREATE TABLE IF NOT EXISTS asked_salt (one INTEGER PRIMARY KEY CHECK (one = 1), salt TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS excluded (
     version_id INTEGER NOT NULL REFERENCES versions(id),
     name TEXT NOT NULL,

@@ -32,7 +32,7 @@ async def test_sync_sends_the_command_schema(standin, start_bot):
     content = commands["content"]
     assert int(content["default_member_permissions"]) == 1 << 5
     subcommands = {o["name"]: o for o in content["options"]}
-    assert set(subcommands) == {"add", "list", "remove", "history", "feedback", "rollback", "scope", "unscope",
+    assert set(subcommands) == {"add", "list", "remove", "history", "feedback", "gaps", "rollback", "scope", "unscope",
                                 "follow", "unfollow", "feeds"}
     assert [(o["name"], o["type"], o["required"]) for o in subcommands["follow"]["options"]] == [("url", 3, True)]
     assert [o["autocomplete"] for o in subcommands["unfollow"]["options"]] == [True]

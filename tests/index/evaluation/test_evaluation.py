@@ -3,6 +3,8 @@ import json
 
 from index.evaluation.questions import load_questions
 from index.evaluation.squad import f1_score, normalize_answer
+from index.store import asked
+from index.store.sqlite import SQLiteStore
 from tests.index.cli.test_cli import run
 
 
@@ -79,6 +81,7 @@ def test_question_eval_on_the_article(tmp_path):
     figures = json.loads(done.stdout)["figures"]
     assert figures["evidence_at_1"] == 1.0
     assert figures["out_of_scope_refused"] == 1.0 and figures["answerable_refused"] == 0
+    assert asked.questions(SQLiteStore(index)) == []  # evaluations never keep their questions
 
 
 def polnear_folder(tmp_path):
@@ -132,3 +135,21 @@ def test_the_held_out_news_questions_are_on_articles_nothing_trains_or_tunes_on(
         assert {split_of(q["article"]) for q in questions} == {"dev"}
     written = {q["type"] for q in calibration["calibration_news.jsonl"]}  # every kind the held-out ones have
     assert written >= {"who", "who_said", "how_many", "when", "where", "what", "why", "out_of_scope"}
+
+
+def test_the_pairs_eval_scores_grouping_by_meaning_and_by_words(tmp_path):
+    pairs = tmp_path / "pairs.jsonl"
+    pairs.write_text("\n".join(json.dumps(p) for p in [
+        {"id": "1", "a": "Who paid for the new pontoon?", "b": "who paid for the new pontoon", "same": True},
+        {"id": "2", "a": "How many people were injured?", "b": "number of injured", "same": True},
+        {"id": "3", "a": "Who is the harbour master?", "b": "How many boats use the harbour?", "same": False},
+    ]))
+    done = run("eval", "--pairs", str(pairs), "--json")
+    assert done.returncode == 0, done.stderr
+    figures = json.loads(done.stdout)
+    assert (figures["pairs"], figures["same"]) == (3, 2)
+    assert figures["meaning"] == {"right": 1.0, "same_joined": 1.0, "different_apart": 1.0}
+    # By words the second pair shares one term of three ("peopl", "injur" / "number", "injur"): apart.
+    assert figures["words"] == {"right": 0.667, "same_joined": 0.5, "different_apart": 1.0}
+    shipped = run("eval", "--pairs", "eval/question_pairs.jsonl", "--json")
+    assert json.loads(shipped.stdout)["pairs"] == 38

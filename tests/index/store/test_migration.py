@@ -10,7 +10,7 @@ import sys
 from index.engine import Engine
 from index.loading import LOADED
 from index.settings import IndexSettings
-from index.store import answers
+from index.store import answers, asked
 from index.store.postgres import PostgresStore
 from index.store.sqlite import SQLiteStore
 from tests.index.conftest import CONTENT, ROOT
@@ -35,6 +35,8 @@ def test_a_migrated_store_answers_and_remembers_the_same(tmp_path, postgres_url)
     answer_id = sqlite.remember(sqlite.ask(QUESTIONS[0]))
     sqlite.vote(answer_id, "member-1", "wrong")
     sqlite.content.scope("default", "mod", "42", "ferry.txt")
+    asked.keep(sqlite.store, "default", 2, "member-1", QUESTIONS[3], asked.REFUSED, None)
+    kept_before = asked.questions(sqlite.store)
 
     result = migrate("--index", str(settings.index_path), "--to", postgres_url)
     assert result.returncode == 0, result.stderr
@@ -48,11 +50,14 @@ def test_a_migrated_store_answers_and_remembers_the_same(tmp_path, postgres_url)
     assert store.audit_log() == SQLiteStore(settings.index_path).audit_log()
     assert answers.remembered(store, answer_id).wrong == 1
     assert postgres.content.scope_of("default", "42") == ("ferry.txt",)  # channel scopes too
+    assert asked.questions(store) == kept_before  # kept questions, and their secret: the same hash
+    assert asked.asker_hash(store, "member-1") == kept_before[0].asker
     assert store.original(store.load().source("ferry.txt").original) == extra.read_bytes()
     # It goes on from there: the next version and the next answer take new numbers.
     postgres.content.remove("default", "mod", "ferry.txt")
     assert store.live_version().number == 3
     assert postgres.remember(postgres.ask(QUESTIONS[1])) > answer_id
+    assert asked.keep(store, "default", 3, "member-2", QUESTIONS[1], asked.ANSWERED, None) > kept_before[0].id
 
 
 def test_a_database_with_content_is_refused_and_left_as_it_was(tmp_path, postgres_url):
